@@ -1,0 +1,18 @@
+# Generates a C++ file holding every schema/V###__name.sql, so the binary knows its migrations.
+# Run as: cmake -DSCHEMA_DIR=… -DOUTPUT=… -P embed_migrations.cmake
+file(GLOB files "${SCHEMA_DIR}/V[0-9][0-9][0-9]__*.sql")
+list(SORT files)
+set(body "// Generated from schema/ by cmake/embed_migrations.cmake. Do not edit.\n#include \"db/migrations.hpp\"\n\nnamespace dps::db {\n\nconst std::vector<migration>& embedded_migrations()\n{\n    static const std::vector<migration> all = {\n")
+foreach(f IN LISTS files)
+    get_filename_component(name "${f}" NAME_WE)
+    string(REGEX REPLACE "^V0*([0-9]+)__.*$" "\\1" version "${name}")
+    string(REGEX REPLACE "^V[0-9]+__" "" title "${name}")
+    file(READ "${f}" sql)
+    if(sql MATCHES "\\)dpssql\"")
+        message(FATAL_ERROR "${f} contains the raw-string delimiter )dpssql\"")
+    endif()
+    string(APPEND body "        {${version}, \"${title}\", R\"dpssql(${sql})dpssql\"},\n")
+endforeach()
+string(APPEND body "    };\n    return all;\n}\n\n} // namespace dps::db\n")
+file(WRITE "${OUTPUT}.tmp" "${body}")
+file(COPY_FILE "${OUTPUT}.tmp" "${OUTPUT}" ONLY_IF_DIFFERENT)

@@ -1,0 +1,69 @@
+// Start-up order: settings → database → schema → routes → server.
+#include "app/application.hpp"
+
+#include "app/system_routes.hpp"
+#include "db/database.hpp"
+#include "db/migrations.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
+#include "log/logger.hpp"
+
+#include <boost/json/value_from.hpp>
+
+namespace dps::app {
+
+application::application() = default;
+application::~application() = default;
+
+result<std::vector<int>> migrate_database(db::database& db, const clock& now)
+{
+    return db::migrate(db, db::embedded_migrations(), now);
+}
+
+result<std::unique_ptr<application>> application::create(const config& settings, std::function<void(http::router&)> extra_routes)
+{
+    auto url = db::parse_database_url(settings.db_url);
+    if (!url) return url.err();
+    std::unique_ptr<application> app(new application());
+    app->clock_ = std::make_unique<system_clock>();
+    app->db_ = std::make_unique<db::database>(*url, settings.threads);
+
+    // A database holding migrations this binary does not know refuses start-up, migrate or not.
+    auto state = db::inspect_schema(*app->db_, db::embedded_migrations());
+    if (!state) return state.err();
+    if (settings.migrate_on_start) {
+        auto applied = migrate_database(*app->db_, *app->clock_);
+        if (!applied) return applied.err();
+        if (!applied->empty())
+            log::info("migrated", {{"database", url->redacted}, {"applied", boost::json::value_from(*applied)}});
+    } else if (!state->up_to_date()) {
+        log::warn("schema_out_of_date", {{"current", state->current}, {"latest", state->latest}});
+    }
+
+    app->routes_ = std::make_unique<http::router>();
+    add_system_routes(*app->routes_, *app->db_);
+    if (extra_routes) extra_routes(*app->routes_);
+
+    http::server_settings s;
+    s.host = settings.listen.host;
+    s.port = settings.listen.port;
+    s.threads = settings.threads;
+    s.body_limit = settings.body_limit;
+    s.idle_timeout = settings.idle_timeout;
+    s.shutdown_grace = settings.shutdown_grace;
+    s.tls_cert = settings.tls_cert;
+    s.tls_key = settings.tls_key;
+    auto server = http::server::create(s, *app->routes_);
+    if (!server) return server.err();
+    app->server_ = std::move(*server);
+    return app;
+}
+
+void application::start() { server_->start(); }
+void application::shutdown() { server_->shutdown(); }
+void application::wait() { server_->wait(); }
+unsigned short application::port() const { return server_->port(); }
+db::database& application::database() { return *db_; }
+const http::router& application::routes() const { return *routes_; }
+
+} // namespace dps::app

@@ -1,0 +1,43 @@
+// Wires the platform together from its settings: database, migrations, routes, HTTPS server.
+// dpsd's main and the API tests both start the platform through this.
+#pragma once
+
+#include "config/config.hpp"
+#include "core/clock.hpp"
+#include "core/result.hpp"
+
+#include <functional>
+#include <memory>
+
+namespace dps::db { class database; }
+namespace dps::http { class router; class server; }
+
+namespace dps::app {
+
+class application {
+public:
+    // Connects, migrates (if settings ask) or checks the schema, builds routes, binds the port.
+    // extra_routes lets tests add routes that exercise the host (a slow handler, a JSON echo).
+    static result<std::unique_ptr<application>> create(const config& settings,
+                                                       std::function<void(http::router&)> extra_routes = {});
+    ~application();
+
+    void start();
+    void shutdown();
+    void wait();
+    unsigned short port() const;
+    db::database& database();
+    const http::router& routes() const;
+
+private:
+    application();
+    std::unique_ptr<system_clock> clock_;
+    std::unique_ptr<db::database> db_;
+    std::unique_ptr<http::router> routes_;
+    std::unique_ptr<http::server> server_;
+};
+
+// Opens the database and applies pending migrations; used by dpsctl migrate and at start-up.
+result<std::vector<int>> migrate_database(db::database& db, const clock& now);
+
+} // namespace dps::app

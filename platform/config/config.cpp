@@ -1,0 +1,188 @@
+// Settings parsing with Boost.Program_options; every error names the flag or variable at fault.
+#include "config/config.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <charconv>
+#include <cstdlib>
+#include <sstream>
+
+namespace po = boost::program_options;
+
+namespace dps {
+namespace {
+
+error config_error(const std::string& setting, const std::string& message)
+{
+    return make_error(error_kind::bad_request, "bad_config", setting + ": " + message);
+}
+
+template <class T>
+std::optional<T> parse_number(const std::string& text)
+{
+    T value{};
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || end != text.data() + text.size() || text.empty())
+        return std::nullopt;
+    return value;
+}
+
+// One setting: its flag, its environment variable, and how to apply a textual value.
+struct setting {
+    const char* flag;
+    const char* env;
+    const char* help;
+    std::function<std::optional<std::string>(config&, const std::string&)> apply; // returns an error message
+};
+
+std::vector<setting> settings()
+{
+    return {
+        {"listen", "DPS_LISTEN", "HOST:PORT to serve HTTPS on (default 127.0.0.1:8443)",
+         [](config& c, const std::string& v) -> std::optional<std::string> {
+             auto parsed = parse_listen(v);
+             if (!parsed) return parsed.err().message;
+             c.listen = *parsed;
+             return std::nullopt;
+         }},
+        {"db-url", "DPS_DB_URL", "sqlite:PATH or postgresql://... (default sqlite:var/dps.db)",
+         [](config& c, const std::string& v) -> std::optional<std::string> {
+             if (v.empty()) return "must not be empty";
+             c.db_url = v;
+             return std::nullopt;
+         }},
+        {"tls-cert", "DPS_TLS_CERT", "PEM certificate chain file",
+         [](config& c, const std::string& v) -> std::optional<std::string> {
+             c.tls_cert = v;
+             return std::nullopt;
+         }},
+        {"tls-key", "DPS_TLS_KEY", "PEM private key file",
+         [](config& c, const std::string& v) -> std::optional<std::string> {
+             c.tls_key = v;
+             return std::nullopt;
+         }},
+        {"threads", "DPS_THREADS", "network and worker threads (default 2)",
+         [](config& c, const std::string& v) -> std::optional<std::string> {
+             auto n = parse_number<unsigned>(v);
+             if (!n || *n < 1 || *n > 256) return "'" + v + "' is not a thread count between 1 and 256";
+             c.threads = *n;
+             return std::nullopt;
+         }},
+        {"body-limit", "DPS_BODY_LIMIT", "largest request body in bytes (default 1048576)",
+         [](config& c, const std::string& v) -> std::optional<std::string> {
+             auto n = parse_number<std::size_t>(v);
+             if (!n || *n < 1 || *n > (std::size_t{64} << 20))
+                 return "'" + v + "' is not a byte count between 1 and 67108864";
+             c.body_limit = *n;
+             return std::nullopt;
+         }},
+        {"idle-timeout-ms", "DPS_IDLE_TIMEOUT_MS", "close a connection idle or stalled this long (default 30000)",
+         [](config& c, const std::string& v) -> std::optional<std::string> {
+             auto n = parse_number<long>(v);
+             if (!n || *n < 10 || *n > 3'600'000) return "'" + v + "' is not milliseconds between 10 and 3600000";
+             c.idle_timeout = std::chrono::milliseconds{*n};
+             return std::nullopt;
+         }},
+        {"shutdown-grace-ms", "DPS_SHUTDOWN_GRACE_MS", "on SIGTERM, wait this long for in-flight requests (default 10000)",
+         [](config& c, const std::string& v) -> std::optional<std::string> {
+             auto n = parse_number<long>(v);
+             if (!n || *n < 0 || *n > 600'000) return "'" + v + "' is not milliseconds between 0 and 600000";
+             c.shutdown_grace = std::chrono::milliseconds{*n};
+             return std::nullopt;
+         }},
+        {"migrate-on-start", "DPS_MIGRATE_ON_START", "apply pending migrations at start: true or false (default true)",
+         [](config& c, const std::string& v) -> std::optional<std::string> {
+             if (v == "true" || v == "1") c.migrate_on_start = true;
+             else if (v == "false" || v == "0") c.migrate_on_start = false;
+             else return "'" + v + "' is not true or false";
+             return std::nullopt;
+         }},
+    };
+}
+
+} // namespace
+
+env_lookup process_environment()
+{
+    return [](const char* name) -> std::optional<std::string> {
+        if (const char* v = std::getenv(name)) return std::string{v};
+        return std::nullopt;
+    };
+}
+
+result<listen_endpoint> parse_listen(const std::string& text)
+{
+    auto fail = [&] {
+        return make_error(error_kind::bad_request, "bad_config",
+                          "'" + text + "' is not HOST:PORT (for example 127.0.0.1:8443)");
+    };
+    std::string host;
+    std::string port_text;
+    if (!text.empty() && text.front() == '[') {
+        auto close = text.find(']');
+        if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':') return fail();
+        host = text.substr(1, close - 1);
+        port_text = text.substr(close + 2);
+    } else {
+        auto colon = text.rfind(':');
+        if (colon == std::string::npos) return fail();
+        host = text.substr(0, colon);
+        port_text = text.substr(colon + 1);
+    }
+    auto port = parse_number<unsigned>(port_text);
+    if (host.empty() || !port || *port > 65535) return fail();
+    return listen_endpoint{host, static_cast<unsigned short>(*port)};
+}
+
+result<parsed_config> parse_config(const std::vector<std::string>& args, const env_lookup& env, bool allow_positional)
+{
+    const auto all = settings();
+    po::options_description described("Settings (each flag also reads the environment variable named)");
+    described.add_options()("help,h", "show this help");
+    for (const auto& s : all)
+        described.add_options()(s.flag, po::value<std::string>(), (std::string{s.help} + " [" + s.env + "]").c_str());
+    po::options_description hidden;
+    hidden.add_options()("positional", po::value<std::vector<std::string>>());
+    po::options_description everything;
+    everything.add(described).add(hidden);
+    po::positional_options_description positional;
+    positional.add("positional", -1);
+
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(args).options(everything).positional(positional).run(), vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        return make_error(error_kind::bad_request, "bad_config", e.what());
+    }
+
+    parsed_config out;
+    std::ostringstream help;
+    help << described;
+    out.help_text = help.str();
+    out.help = vm.count("help") > 0;
+    if (vm.count("positional")) {
+        out.positional = vm["positional"].as<std::vector<std::string>>();
+        if (!allow_positional)
+            return make_error(error_kind::bad_request, "bad_config", "unexpected argument '" + out.positional.front() + "'");
+    }
+    for (const auto& s : all) {
+        std::optional<std::string> value;
+        std::string source;
+        if (vm.count(s.flag)) {
+            value = vm[s.flag].as<std::string>();
+            source = std::string{"--"} + s.flag;
+        } else if (auto v = env(s.env)) {
+            value = *v;
+            source = s.env;
+        }
+        if (!value) continue;
+        if (auto problem = s.apply(out.settings, *value)) return config_error(source, *problem);
+    }
+    if (out.settings.tls_cert.empty() != out.settings.tls_key.empty())
+        return config_error(out.settings.tls_cert.empty() ? "DPS_TLS_CERT" : "DPS_TLS_KEY",
+                            "a certificate and its key must be set together");
+    return out;
+}
+
+} // namespace dps

@@ -1,0 +1,50 @@
+// Server and CLI settings, read from flags first, then DPS_* environment variables, then defaults.
+#pragma once
+
+#include "core/result.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dps {
+
+struct listen_endpoint {
+    std::string host = "127.0.0.1";
+    unsigned short port = 8443;
+};
+
+struct config {
+    listen_endpoint listen;
+    std::string db_url = "sqlite:var/dps.db";
+    std::string tls_cert; // PEM chain; empty means "not configured"
+    std::string tls_key;  // PEM private key
+    unsigned threads = 2;
+    std::size_t body_limit = 1024 * 1024;
+    std::chrono::milliseconds idle_timeout{30'000};
+    std::chrono::milliseconds shutdown_grace{10'000};
+    bool migrate_on_start = true;
+};
+
+// Reads an environment variable; injectable so that tests need not touch the process environment.
+using env_lookup = std::function<std::optional<std::string>(const char* name)>;
+env_lookup process_environment();
+
+// Parses "HOST:PORT" (IPv6 as "[::1]:8443").
+result<listen_endpoint> parse_listen(const std::string& text);
+
+// Parses flags and environment. On success also returns the positional arguments left over
+// (dpsctl uses them as its sub-command); a bad value names the setting it came from.
+struct parsed_config {
+    config settings;
+    std::vector<std::string> positional;
+    bool help = false;
+    std::string help_text;
+};
+result<parsed_config> parse_config(const std::vector<std::string>& args, const env_lookup& env,
+                                   bool allow_positional = false);
+
+} // namespace dps

@@ -1,0 +1,69 @@
+// The database: a bounded pool of SOCI sessions and one transaction per unit of work.
+// Callers get errors as values: a lost connection is error_kind::unavailable (503), never a crash.
+#pragma once
+
+#include "core/result.hpp"
+#include "db/database_url.hpp"
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+namespace soci { class session; }
+
+namespace dps::db {
+
+class database {
+public:
+    // Opens no connection yet: sessions connect on first use and reconnect after a loss,
+    // so a server can start (and answer 503) while the database is down.
+    database(database_url url, std::size_t pool_size,
+             std::chrono::milliseconds acquire_timeout = std::chrono::milliseconds{5000});
+    ~database();
+    database(const database&) = delete;
+    database& operator=(const database&) = delete;
+
+    backend kind() const noexcept { return url_.kind; }
+    const database_url& url() const noexcept { return url_; }
+
+    // Runs work inside one read-write transaction; commits if it returns ok, rolls back otherwise.
+    // Serialization failures and deadlocks are retried a few times before giving up with 409.
+    status transact(const std::function<status(soci::session&)>& work);
+
+    template <class T>
+    result<T> transact_value(const std::function<result<T>(soci::session&)>& work)
+    {
+        std::optional<result<T>> out;
+        status s = transact([&](soci::session& sql) -> status {
+            out.emplace(work(sql));
+            if (!out->ok()) return out->err();
+            return ok_status();
+        });
+        if (!s) return s.err();
+        return std::move(*out);
+    }
+
+    // Runs work on a session outside an explicit transaction (reads, DDL driven by the migrator).
+    status with_session(const std::function<status(soci::session&)>& work);
+
+private:
+    struct slot;
+    class lease;
+    result<std::unique_ptr<slot>> acquire();
+    void release(std::unique_ptr<slot> s, bool healthy);
+    result<ok_t> connect(slot& s);
+
+    database_url url_;
+    std::chrono::milliseconds acquire_timeout_;
+    std::mutex mutex_;
+    std::condition_variable available_;
+    std::vector<std::unique_ptr<slot>> idle_;
+    std::size_t capacity_;
+    std::size_t outstanding_ = 0;
+};
+
+} // namespace dps::db

@@ -1,0 +1,37 @@
+// Every difference between PostgreSQL and SQLite that the platform relies on, in one place.
+#pragma once
+
+#include "db/database_url.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace soci { class session; }
+
+namespace dps::db {
+
+// Statements run on every new connection (pragmas, session settings).
+std::vector<std::string> connection_setup(backend kind);
+
+// How a read-write transaction starts. SQLite's BEGIN IMMEDIATE takes the write lock up front,
+// so two writers queue on busy_timeout instead of deadlocking on a lock upgrade.
+const char* begin_transaction(backend kind);
+
+// Serialises concurrent migration runs (PostgreSQL advisory lock; SQLite's write lock suffices).
+std::vector<std::string> migration_lock(backend kind);
+
+// A query with one parameter, :name, counting tables of that name in the current schema.
+const char* table_exists_query(backend kind);
+
+// Renders a migration's portable SQL for one backend:
+//  * tokens: {{pk}} (auto-increment primary key), {{json}}, {{blob}};
+//  * sections: lines after "-- @postgresql" or "-- @sqlite" apply to that backend only,
+//    until "-- @all" or the next section.
+std::string render_migration(backend kind, std::string_view sql);
+
+// Splits a script into statements at top-level semicolons: quotes, dollar quotes, comments
+// and CREATE TRIGGER … BEGIN … END bodies are kept whole. SQLite prepares one statement at a time.
+std::vector<std::string> split_statements(std::string_view sql);
+
+} // namespace dps::db

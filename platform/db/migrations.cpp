@@ -1,0 +1,115 @@
+// The migration runner.
+#include "db/migrations.hpp"
+
+#include "audit/audit_log.hpp"
+#include "core/digest.hpp"
+#include "db/database.hpp"
+#include "db/dialect.hpp"
+
+#include <soci/soci.h>
+
+#include <algorithm>
+#include <map>
+
+namespace dps::db {
+namespace {
+
+constexpr const char* kCreateMigrationsTable =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)";
+constexpr const char* kSelectApplied = "SELECT version, name, checksum FROM schema_migrations ORDER BY version";
+constexpr const char* kInsertApplied =
+    "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (:v, :n, :c, :at)";
+
+struct applied_row {
+    std::string name;
+    std::string checksum;
+};
+
+std::map<int, applied_row> read_applied(soci::session& sql)
+{
+    std::map<int, applied_row> applied;
+    soci::rowset<soci::row> rows = (sql.prepare << kSelectApplied);
+    for (const auto& r : rows) {
+        // SQLite reports INTEGER, PostgreSQL int4: read through long long for both.
+        const auto version = r.get_properties(0).get_data_type() == soci::dt_integer ? r.get<int>(0)
+                                                                                     : static_cast<int>(r.get<long long>(0));
+        applied[version] = applied_row{r.get<std::string>(1), r.get<std::string>(2)};
+    }
+    return applied;
+}
+
+result<schema_state> compare(const std::map<int, applied_row>& applied, const std::vector<migration>& known)
+{
+    schema_state state;
+    state.latest = known.empty() ? 0 : known.back().version;
+    for (const auto& [version, row] : applied) {
+        auto it = std::find_if(known.begin(), known.end(), [&](const migration& m) { return m.version == version; });
+        if (it == known.end())
+            return make_error(error_kind::conflict, "unknown_migration",
+                              "the database holds migration " + std::to_string(version) + " (" + row.name +
+                                  ") which this binary does not know; run a newer dpsd");
+        if (it->checksum() != row.checksum)
+            return make_error(error_kind::conflict, "migration_changed",
+                              "migration " + std::to_string(version) + " (" + row.name +
+                                  ") differs from the one applied to this database; migrations must never be edited");
+        state.current = std::max(state.current, version);
+    }
+    for (const auto& m : known)
+        if (!applied.count(m.version)) state.pending.push_back(m.version);
+    return state;
+}
+
+} // namespace
+
+std::string migration::checksum() const { return sha256_hex(sql); }
+
+result<schema_state> inspect_schema(database& db, const std::vector<migration>& known)
+{
+    std::map<int, applied_row> applied;
+    status s = db.with_session([&](soci::session& sql) -> status {
+        // Read-only: readiness probes call this, so it must not create anything.
+        long long tables = 0;
+        const std::string name = "schema_migrations";
+        sql << table_exists_query(db.kind()), soci::use(name), soci::into(tables);
+        if (tables > 0) applied = read_applied(sql);
+        return ok_status();
+    });
+    if (!s) return s.err();
+    return compare(applied, known);
+}
+
+result<std::vector<int>> migrate(database& db, const std::vector<migration>& known, const clock& now)
+{
+    std::vector<int> applied_now;
+    for (const auto& m : known) {
+        status s = db.transact([&](soci::session& sql) -> status {
+            for (const auto& statement : migration_lock(db.kind())) sql << statement;
+            sql << kCreateMigrationsTable;
+            auto state = compare(read_applied(sql), known);
+            if (!state) return state.err();
+            if (std::find(state->pending.begin(), state->pending.end(), m.version) == state->pending.end())
+                return ok_status(); // applied already, perhaps by a concurrent run
+            for (const auto& statement : split_statements(render_migration(db.kind(), m.sql))) sql << statement;
+            const std::string at = format_timestamp(now.now());
+            const std::string checksum = m.checksum();
+            sql << kInsertApplied, soci::use(m.version), soci::use(m.name), soci::use(checksum), soci::use(at);
+            audit::record(sql, audit::entry{"system", std::nullopt, "schema.migrate", "schema_migration",
+                                            std::to_string(m.version), "-",
+                                            R"({"version":)" + std::to_string(m.version) + R"(,"checksum":")" + checksum + "\"}",
+                                            now.now()});
+            applied_now.push_back(m.version);
+            return ok_status();
+        });
+        if (!s) {
+            auto e = s.err();
+            if (e.code == "internal_error")
+                e = make_error(error_kind::internal, "migration_failed",
+                               "migration " + std::to_string(m.version) + " (" + m.name + ") failed: " + e.detail, e.detail);
+            return e;
+        }
+    }
+    return applied_now;
+}
+
+} // namespace dps::db

@@ -1,0 +1,39 @@
+// Numbered schema migrations (schema/V001__name.sql …), compiled into the binary and applied in order.
+#pragma once
+
+#include "core/clock.hpp"
+#include "core/result.hpp"
+
+#include <string>
+#include <vector>
+
+namespace dps::db {
+
+class database;
+
+struct migration {
+    int version = 0;
+    std::string name;
+    std::string sql; // portable SQL, rendered per backend by the dialect
+    std::string checksum() const;
+};
+
+// The migrations this binary was built with, by version.
+const std::vector<migration>& embedded_migrations();
+
+struct schema_state {
+    int current = 0;          // highest applied version (0: empty database)
+    int latest = 0;           // highest version this binary knows
+    std::vector<int> pending; // known but not applied
+    bool up_to_date() const { return pending.empty(); }
+};
+
+// Reads what is applied. Fails (conflict) if the database holds a migration this binary does not know,
+// or one whose text differs from the binary's: running on such a schema would corrupt data.
+result<schema_state> inspect_schema(database& db, const std::vector<migration>& known);
+
+// Applies every pending migration, each in its own transaction, recorded in schema_migrations and
+// audited. Re-running is a no-op. Concurrent runs are serialised by the database.
+result<std::vector<int>> migrate(database& db, const std::vector<migration>& known, const clock& now);
+
+} // namespace dps::db

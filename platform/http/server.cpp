@@ -1,0 +1,148 @@
+// Acceptor, thread pools, and the graceful-shutdown bookkeeping.
+#include "http/server.hpp"
+
+#include "http/session.hpp"
+#include "http/tls_context.hpp"
+#include "log/logger.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+namespace dps::http {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+struct server::impl {
+    impl(server_settings s, const router& r, std::shared_ptr<net::ssl::context> t)
+        : settings(std::move(s)), routes(r), tls(std::move(t)), ioc(static_cast<int>(settings.threads)),
+          acceptor(net::make_strand(ioc)), workers(settings.threads), timer_strand(net::make_strand(ioc)),
+          grace_timer(timer_strand),
+          ctx{routes, settings, *tls, workers, stopping, {}, {}}
+    {
+        ctx.on_start = [this](const std::shared_ptr<session>& started) {
+            std::lock_guard lock(mutex);
+            live[started.get()] = started;
+        };
+        ctx.on_end = [this](session* ended) {
+            std::lock_guard lock(mutex);
+            live.erase(ended);
+            if (stopping.load() && live.empty())
+                net::post(timer_strand, [this] { grace_timer.cancel(); }); // all drained: no need to wait out the grace
+        };
+    }
+
+    void do_accept()
+    {
+        acceptor.async_accept(net::make_strand(ioc), [this](boost::system::error_code ec, tcp::socket socket) {
+            if (ec) {
+                if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
+                log::warn("accept_failed", {{"reason", ec.message()}});
+            } else {
+                std::make_shared<session>(std::move(socket), ctx)->run();
+            }
+            if (!stopping.load()) do_accept();
+        });
+    }
+
+    server_settings settings;
+    const router& routes;
+    std::shared_ptr<net::ssl::context> tls;
+    net::io_context ioc;
+    tcp::acceptor acceptor;
+    net::thread_pool workers;
+    net::strand<net::io_context::executor_type> timer_strand; // the timer is armed and cancelled from several threads
+    net::steady_timer grace_timer;
+    std::atomic<bool> stopping{false};
+    session_context ctx;
+    std::vector<std::thread> threads;
+    std::mutex mutex;
+    std::unordered_map<session*, std::weak_ptr<session>> live;
+    std::once_flag shutdown_once;
+};
+
+server::server(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
+
+server::~server()
+{
+    shutdown();
+    wait();
+}
+
+result<std::unique_ptr<server>> server::create(server_settings settings, const router& routes)
+{
+    auto tls = make_server_tls_context(settings.tls_cert, settings.tls_key);
+    if (!tls) return tls.err();
+    auto p = std::make_unique<impl>(std::move(settings), routes, std::move(*tls));
+    const auto& s = p->settings;
+    boost::system::error_code ec;
+    const auto address = net::ip::make_address(s.host, ec);
+    if (ec) return make_error(error_kind::bad_request, "bad_config", "DPS_LISTEN: '" + s.host + "' is not an IP address");
+    const tcp::endpoint endpoint{address, s.port};
+    const std::string where = s.host + ":" + std::to_string(s.port);
+    p->acceptor.open(endpoint.protocol(), ec);
+    if (!ec) p->acceptor.set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec) p->acceptor.bind(endpoint, ec);
+    if (!ec) p->acceptor.listen(net::socket_base::max_listen_connections, ec);
+    if (ec) return make_error(error_kind::bad_request, "bad_config", "DPS_LISTEN: cannot listen on " + where + ": " + ec.message());
+    return std::unique_ptr<server>(new server(std::move(p)));
+}
+
+unsigned short server::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+void server::start()
+{
+    auto& p = *impl_;
+    net::post(p.acceptor.get_executor(), [&p] { p.do_accept(); });
+    for (unsigned i = 0; i < p.settings.threads; ++i) p.threads.emplace_back([&p] { p.ioc.run(); });
+}
+
+void server::shutdown()
+{
+    auto& p = *impl_;
+    std::call_once(p.shutdown_once, [&p] {
+        p.stopping.store(true);
+        net::post(p.acceptor.get_executor(), [&p] {
+            boost::system::error_code ignored;
+            p.acceptor.close(ignored);
+        });
+        std::vector<std::shared_ptr<session>> sessions;
+        {
+            std::lock_guard lock(p.mutex);
+            for (auto& [raw, weak] : p.live)
+                if (auto s = weak.lock()) sessions.push_back(std::move(s));
+        }
+        for (auto& s : sessions) s->stop_if_idle();
+        // After the grace period, whatever is still running is cut off.
+        net::post(p.timer_strand, [&p] {
+            {
+                std::lock_guard lock(p.mutex);
+                if (p.live.empty()) return;
+            }
+            p.grace_timer.expires_after(p.settings.shutdown_grace);
+            p.grace_timer.async_wait([&p](boost::system::error_code ec) {
+                if (ec) return; // cancelled: everything drained in time
+                log::warn("shutdown_grace_expired", {});
+                p.ioc.stop();
+            });
+        });
+        log::info("shutdown_started", {});
+    });
+}
+
+void server::wait()
+{
+    auto& p = *impl_;
+    for (auto& t : p.threads)
+        if (t.joinable()) t.join();
+    p.workers.join();
+}
+
+} // namespace dps::http

@@ -1,0 +1,44 @@
+// The HTTPS server: accepts TLS connections, reads HTTP/1.1 requests, dispatches them through a router.
+// Beast and Asio stay behind this header.
+#pragma once
+
+#include "core/result.hpp"
+#include "http/router.hpp"
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+namespace dps::http {
+
+struct server_settings {
+    std::string host = "127.0.0.1";
+    unsigned short port = 8443; // 0: pick a free port (tests)
+    unsigned threads = 2;       // network threads, and as many workers for blocking handlers
+    std::size_t body_limit = 1024 * 1024;
+    std::chrono::milliseconds idle_timeout{30'000};
+    std::chrono::milliseconds shutdown_grace{10'000};
+    std::string tls_cert;
+    std::string tls_key;
+};
+
+class server {
+public:
+    // Loads TLS material and binds the port; errors name the setting at fault.
+    static result<std::unique_ptr<server>> create(server_settings settings, const router& routes);
+    ~server();
+
+    unsigned short port() const;
+    void start();
+    // Graceful: stop accepting, let in-flight requests finish (up to shutdown_grace), close idle
+    // keep-alive connections. Safe from any thread, including a signal-waiting one; idempotent.
+    void shutdown();
+    void wait(); // until every thread has finished
+
+private:
+    struct impl;
+    explicit server(std::unique_ptr<impl> p);
+    std::unique_ptr<impl> impl_;
+};
+
+} // namespace dps::http

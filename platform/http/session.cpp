@@ -1,0 +1,234 @@
+// The connection state machine, after Beast's async-ssl server example: do_X / on_X pairs,
+// a timeout on every read, the body limit set before the body is read.
+#include "http/session.hpp"
+
+#include "core/digest.hpp"
+#include "http/json_io.hpp"
+#include "log/logger.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <algorithm>
+#include <cctype>
+
+namespace dps::http {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace net = boost::asio;
+
+namespace {
+
+constexpr std::size_t kHeaderLimit = 16 * 1024;
+constexpr auto kHandshakeTimeout = std::chrono::seconds{10};
+constexpr auto kCloseTimeout = std::chrono::seconds{5};
+
+// A client's request id is echoed only if it is short and plain; otherwise we make one.
+std::string choose_request_id(const bhttp::request<bhttp::string_body>& req)
+{
+    auto it = req.find("x-request-id");
+    if (it != req.end()) {
+        auto v = it->value();
+        const bool plain = !v.empty() && v.size() <= 128 && std::all_of(v.begin(), v.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == ':';
+        });
+        if (plain) return std::string{v};
+    }
+    return random_hex(16);
+}
+
+bool is_parse_error(const beast::error_code& ec) { return ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category(); }
+
+} // namespace
+
+session::session(net::ip::tcp::socket&& socket, session_context& ctx)
+    : stream_(std::move(socket), ctx.tls), ctx_(ctx)
+{
+    beast::error_code ec;
+    auto& sock = beast::get_lowest_layer(stream_).socket();
+    sock.set_option(net::ip::tcp::no_delay(true), ec); // short exchanges stall on Nagle + delayed ACK otherwise
+    auto peer = sock.remote_endpoint(ec);
+    if (!ec) remote_ = peer.address().to_string();
+}
+
+session::~session()
+{
+    if (ctx_.on_end) ctx_.on_end(this);
+}
+
+void session::run()
+{
+    if (ctx_.on_start) ctx_.on_start(shared_from_this());
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+        beast::get_lowest_layer(self->stream_).expires_after(kHandshakeTimeout);
+        self->stream_.async_handshake(net::ssl::stream_base::server,
+                                      [self](beast::error_code ec) { self->on_handshake(ec); });
+    });
+}
+
+void session::stop_if_idle()
+{
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+        if (!self->busy_ && !self->closing_) {
+            self->closing_ = true;
+            beast::error_code ignored;
+            beast::get_lowest_layer(self->stream_).socket().shutdown(net::socket_base::shutdown_both, ignored);
+            beast::get_lowest_layer(self->stream_).close();
+        }
+    });
+}
+
+void session::on_handshake(beast::error_code ec)
+{
+    if (ec) {
+        // Plain HTTP on the TLS port, an old protocol, a scanner: log and drop; the server carries on.
+        log::info("tls_handshake_failed", {{"remote", remote_}, {"reason", ec.message()}});
+        return;
+    }
+    do_read();
+}
+
+void session::do_read()
+{
+    if (ctx_.stopping.load() || closing_) return do_close();
+    parser_.emplace();
+    parser_->header_limit(kHeaderLimit);
+    parser_->body_limit(ctx_.settings.body_limit); // a larger Content-Length fails before the body is read
+    beast::get_lowest_layer(stream_).expires_after(ctx_.settings.idle_timeout);
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = shared_from_this()](beast::error_code ec, std::size_t n) { self->on_read(ec, n); });
+}
+
+void session::on_read(beast::error_code ec, std::size_t)
+{
+    if (ec == bhttp::error::end_of_stream || ec == net::error::operation_aborted || ec == net::ssl::error::stream_truncated)
+        return do_close();
+    if (ec == beast::error::timeout) {
+        log::info("connection_timeout", {{"remote", remote_}});
+        return do_close();
+    }
+    started_ = std::chrono::steady_clock::now();
+    if (ec == bhttp::error::body_limit)
+        return fail_request(make_error(error_kind::payload_too_large, "body_too_large",
+                                       "the request body exceeds the limit of " + std::to_string(ctx_.settings.body_limit) +
+                                           " bytes"));
+    if (ec == bhttp::error::header_limit)
+        return fail_request(make_error(error_kind::bad_request, "headers_too_large", "the request headers are too large"));
+    if (is_parse_error(ec))
+        return fail_request(make_error(error_kind::bad_request, "malformed_request", "malformed HTTP request: " + ec.message()));
+    if (ec) return do_close(); // TLS or socket failure: nothing can be sent back
+    handle();
+}
+
+void session::handle()
+{
+    busy_ = true;
+    auto& raw = parser_->get();
+    request req;
+    req.method = std::string{raw.method_string()};
+    const std::string target{raw.target()};
+    const auto question = target.find('?');
+    req.path = target.substr(0, question);
+    if (question != std::string::npos) req.query = target.substr(question + 1);
+    req.request_id = choose_request_id(raw);
+    req.remote = remote_;
+    for (const auto& field : raw) {
+        std::string name{field.name_string()};
+        std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        req.headers.emplace_back(std::move(name), std::string{field.value()});
+    }
+    req.body = std::move(raw.body());
+    method_ = req.method;
+    path_ = req.path;
+    request_id_ = req.request_id;
+    head_ = raw.method() == bhttp::verb::head;
+    request_keep_alive_ = raw.keep_alive();
+
+    if (req.path.empty() || req.path.front() != '/') {
+        return respond(error_response(make_error(error_kind::bad_request, "malformed_request",
+                                                 "the request target must be an absolute path"),
+                                      req.request_id));
+    }
+    auto m = ctx_.routes.find(req.method, req.path);
+    if (!m.found || m.found->options.runs_inline) return respond(ctx_.routes.dispatch(req, m));
+    // Blocking work (database, plugins) goes to the worker pool; the reply comes back on this strand.
+    // The work guard keeps the network threads running while the worker holds the request,
+    // so a shutdown that starts meanwhile still delivers the response.
+    net::post(ctx_.workers, [self = shared_from_this(), req = std::move(req), m = std::move(m),
+                             guard = net::make_work_guard(stream_.get_executor())]() mutable {
+        response res = self->ctx_.routes.dispatch(req, m);
+        net::post(self->stream_.get_executor(), [self, res = std::move(res)]() mutable { self->respond(std::move(res)); });
+    });
+}
+
+void session::fail_request(const error& e)
+{
+    busy_ = true;
+    method_ = "-";
+    path_ = "-";
+    request_id_ = random_hex(16);
+    request_keep_alive_ = false;
+    auto res = error_response(e, request_id_);
+    res.close = true; // the rest of the stream cannot be trusted
+    respond(std::move(res));
+}
+
+void session::respond(response r)
+{
+    const bool keep_alive = request_keep_alive_ && !r.close && !ctx_.stopping.load();
+    res_ = {};
+    res_.version(11);
+    res_.result(static_cast<unsigned>(r.status));
+    res_.set(bhttp::field::server, "dpsd");
+    res_.set(bhttp::field::content_type, r.content_type);
+    res_.set("X-Request-Id", request_id_);
+    res_.set(bhttp::field::cache_control, "no-store");
+    res_.set("X-Content-Type-Options", "nosniff");
+    res_.set(bhttp::field::strict_transport_security, "max-age=63072000");
+    for (auto& [name, value] : r.headers) res_.set(name, value);
+    const auto body_size = r.body.size();
+    if (!head_) res_.body() = std::move(r.body);
+    res_.content_length(body_size);
+    res_.keep_alive(keep_alive);
+
+    const auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
+    log::info("access", {{"method", method_},
+                         {"path", path_},
+                         {"status", r.status},
+                         {"bytes", body_size},
+                         {"duration_us", static_cast<long long>(elapsed * 1000)},
+                         {"request_id", request_id_},
+                         {"remote", remote_}});
+
+    beast::get_lowest_layer(stream_).expires_after(ctx_.settings.idle_timeout);
+    bhttp::async_write(stream_, res_, [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t n) {
+        self->on_write(keep_alive, ec, n);
+    });
+}
+
+void session::on_write(bool keep_alive, beast::error_code ec, std::size_t)
+{
+    busy_ = false;
+    if (ec) return do_close();
+    if (!keep_alive) return do_close();
+    do_read();
+}
+
+void session::do_close()
+{
+    if (closing_ && !beast::get_lowest_layer(stream_).socket().is_open()) return;
+    closing_ = true;
+    beast::get_lowest_layer(stream_).expires_after(kCloseTimeout);
+    stream_.async_shutdown([self = shared_from_this()](beast::error_code) {
+        beast::error_code ignored;
+        beast::get_lowest_layer(self->stream_).socket().shutdown(net::socket_base::shutdown_both, ignored);
+        beast::get_lowest_layer(self->stream_).close();
+    });
+}
+
+} // namespace dps::http

@@ -1,0 +1,72 @@
+// One TLS connection: handshake, then read request → dispatch → write response, until closed.
+// Internal to the http library (it includes Beast).
+#pragma once
+
+#include "http/router.hpp"
+#include "http/server.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace dps::http {
+
+// What every session shares with the server that owns it.
+struct session_context {
+    const router& routes;
+    const server_settings& settings;
+    boost::asio::ssl::context& tls;
+    boost::asio::thread_pool& workers;
+    std::atomic<bool>& stopping;
+    std::function<void(const std::shared_ptr<class session>&)> on_start; // registry for shutdown
+    std::function<void(class session*)> on_end;
+};
+
+class session : public std::enable_shared_from_this<session> {
+public:
+    session(boost::asio::ip::tcp::socket&& socket, session_context& ctx);
+    ~session();
+    void run();
+    // On shutdown: close now if waiting for a request; otherwise finish the current one first.
+    void stop_if_idle();
+
+private:
+    void on_handshake(boost::beast::error_code ec);
+    void do_read();
+    void on_read(boost::beast::error_code ec, std::size_t bytes);
+    void handle();
+    void respond(response res);
+    void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
+    void fail_request(const error& e); // answer an unreadable request, then close
+    void do_close();
+
+    boost::beast::ssl_stream<boost::beast::tcp_stream> stream_;
+    boost::beast::flat_buffer buffer_;
+    std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+    boost::beast::http::response<boost::beast::http::string_body> res_;
+    session_context& ctx_;
+    std::string remote_;
+    bool busy_ = false; // between a request's first byte handled and its response written
+    bool closing_ = false;
+    // What the access log needs about the current request.
+    std::string method_;
+    std::string path_;
+    std::string request_id_;
+    std::chrono::steady_clock::time_point started_;
+    bool head_ = false;
+    bool request_keep_alive_ = false;
+};
+
+} // namespace dps::http
