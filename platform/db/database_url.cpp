@@ -45,12 +45,23 @@ result<database_url> parse_database_url(const std::string& text)
             while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
             return url_error(message);
         }
+        // SOCI's PostgreSQL backend wants libpq's keyword=value form, not a URI: rebuild it from libpq's parse.
+        std::string keywords;
+        for (auto* o = options.get(); o->keyword; ++o) {
+            if (!o->val) continue;
+            std::string value;
+            for (const char* c = o->val; *c; ++c) {
+                if (*c == '\\' || *c == '\'') value.push_back('\\');
+                value.push_back(*c);
+            }
+            keywords += std::string{keywords.empty() ? "" : " "} + o->keyword + "='" + value + "'";
+        }
         // Redact the password for logs: postgresql://user:secret@host → postgresql://user:***@host
         static const std::regex password(R"(^(postgres(?:ql)?://[^:@/]*):[^@/]*@)");
         std::string redacted = std::regex_replace(text, password, "$1:***@");
         static const std::regex query_password(R"(([?&]password=)[^&]*)");
         redacted = std::regex_replace(redacted, query_password, "$1***");
-        return database_url{backend::postgresql, text, redacted};
+        return database_url{backend::postgresql, keywords, redacted};
     }
     // The value is not echoed: a mistyped URL may still carry a password.
     return url_error("must start with sqlite: or postgresql:// (for example sqlite:var/dps.db)");
