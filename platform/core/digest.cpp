@@ -4,6 +4,8 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <cstdint>
+#include <random>
 #include <stdexcept>
 #include <vector>
 
@@ -38,6 +40,22 @@ std::string random_hex(std::size_t bytes)
     std::vector<unsigned char> buffer(bytes);
     if (RAND_bytes(buffer.data(), static_cast<int>(buffer.size())) != 1) throw std::runtime_error("RAND_bytes failed");
     return to_hex(buffer.data(), buffer.size());
+}
+
+std::string unique_id()
+{
+    thread_local std::mt19937_64 generator = [] {
+        std::uint64_t seed[2];
+        if (RAND_bytes(reinterpret_cast<unsigned char*>(seed), sizeof seed) != 1) throw std::runtime_error("RAND_bytes failed");
+        std::seed_seq sequence{seed[0], seed[0] >> 32, seed[1], seed[1] >> 32};
+        return std::mt19937_64{sequence};
+    }();
+    unsigned char bytes[16];
+    for (int half = 0; half < 2; ++half) {
+        std::uint64_t v = generator();
+        for (int i = 0; i < 8; ++i) bytes[half * 8 + i] = static_cast<unsigned char>(v >> (8 * i));
+    }
+    return to_hex(bytes, sizeof bytes);
 }
 
 } // namespace dps

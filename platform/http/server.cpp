@@ -5,11 +5,11 @@
 #include "http/tls_context.hpp"
 #include "log/logger.hpp"
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 
 #include <mutex>
 #include <thread>
@@ -22,9 +22,8 @@ using tcp = net::ip::tcp;
 
 struct server::impl {
     impl(server_settings s, const router& r, std::shared_ptr<net::ssl::context> t)
-        : settings(std::move(s)), routes(r), tls(std::move(t)), ioc(static_cast<int>(settings.threads)),
-          acceptor(net::make_strand(ioc)), workers(settings.threads), timer_strand(net::make_strand(ioc)),
-          grace_timer(timer_strand),
+        : settings(std::move(s)), routes(r), tls(std::move(t)), contexts(make_contexts(settings.threads)),
+          acceptor(*contexts.front()), workers(settings.threads), grace_timer(*contexts.front()),
           ctx{routes, settings, *tls, workers, stopping, {}, {}}
     {
         ctx.on_start = [this](const std::shared_ptr<session>& started) {
@@ -35,13 +34,29 @@ struct server::impl {
             std::lock_guard lock(mutex);
             live.erase(ended);
             if (stopping.load() && live.empty())
-                net::post(timer_strand, [this] { grace_timer.cancel(); }); // all drained: no need to wait out the grace
+                net::post(*contexts.front(), [this] { grace_timer.cancel(); }); // all drained: no need to wait out the grace
         };
+    }
+
+    // One single-threaded io_context per network thread, connections dealt round-robin: a connection
+    // lives on one thread, so no strands and no cross-thread wake-ups on the hot path.
+    static std::vector<std::unique_ptr<net::io_context>> make_contexts(unsigned n)
+    {
+        std::vector<std::unique_ptr<net::io_context>> out;
+        for (unsigned i = 0; i < n; ++i) out.push_back(std::make_unique<net::io_context>(1));
+        return out;
+    }
+
+    net::io_context& next_context() { return *contexts[next++ % contexts.size()]; }
+
+    void stop_all()
+    {
+        for (auto& c : contexts) c->stop();
     }
 
     void do_accept()
     {
-        acceptor.async_accept(net::make_strand(ioc), [this](boost::system::error_code ec, tcp::socket socket) {
+        acceptor.async_accept(next_context(), [this](boost::system::error_code ec, tcp::socket socket) {
             if (ec) {
                 if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
                 log::warn("accept_failed", {{"reason", ec.message()}});
@@ -55,10 +70,12 @@ struct server::impl {
     server_settings settings;
     const router& routes;
     std::shared_ptr<net::ssl::context> tls;
-    net::io_context ioc;
+    std::vector<std::unique_ptr<net::io_context>> contexts; // the first also runs the acceptor and the grace timer
+    std::size_t next = 0;                                   // touched only by the acceptor's thread
+    // Keep every context running while the server accepts; released at shutdown so each ends once drained.
+    std::vector<net::executor_work_guard<net::io_context::executor_type>> keep_running;
     tcp::acceptor acceptor;
     net::thread_pool workers;
-    net::strand<net::io_context::executor_type> timer_strand; // the timer is armed and cancelled from several threads
     net::steady_timer grace_timer;
     std::atomic<bool> stopping{false};
     session_context ctx;
@@ -101,7 +118,10 @@ void server::start()
 {
     auto& p = *impl_;
     net::post(p.acceptor.get_executor(), [&p] { p.do_accept(); });
-    for (unsigned i = 0; i < p.settings.threads; ++i) p.threads.emplace_back([&p] { p.ioc.run(); });
+    for (auto& c : p.contexts) {
+        p.keep_running.push_back(net::make_work_guard(*c));
+        p.threads.emplace_back([&c] { c->run(); });
+    }
 }
 
 void server::shutdown()
@@ -112,6 +132,7 @@ void server::shutdown()
         net::post(p.acceptor.get_executor(), [&p] {
             boost::system::error_code ignored;
             p.acceptor.close(ignored);
+            for (auto& guard : p.keep_running) guard.reset();
         });
         std::vector<std::shared_ptr<session>> sessions;
         {
@@ -121,7 +142,7 @@ void server::shutdown()
         }
         for (auto& s : sessions) s->stop_if_idle();
         // After the grace period, whatever is still running is cut off.
-        net::post(p.timer_strand, [&p] {
+        net::post(*p.contexts.front(), [&p] {
             {
                 std::lock_guard lock(p.mutex);
                 if (p.live.empty()) return;
@@ -130,7 +151,7 @@ void server::shutdown()
             p.grace_timer.async_wait([&p](boost::system::error_code ec) {
                 if (ec) return; // cancelled: everything drained in time
                 log::warn("shutdown_grace_expired", {});
-                p.ioc.stop();
+                p.stop_all();
             });
         });
         log::info("shutdown_started", {});

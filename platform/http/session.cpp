@@ -39,7 +39,7 @@ std::string choose_request_id(const bhttp::request<bhttp::string_body>& req)
         });
         if (plain) return std::string{v};
     }
-    return random_hex(16);
+    return unique_id();
 }
 
 bool is_parse_error(const beast::error_code& ec) { return ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category(); }
@@ -171,7 +171,7 @@ void session::fail_request(const error& e)
     busy_ = true;
     method_ = "-";
     path_ = "-";
-    request_id_ = random_hex(16);
+    request_id_ = unique_id();
     request_keep_alive_ = false;
     auto res = error_response(e, request_id_);
     res.close = true; // the rest of the stream cannot be trusted

@@ -5,7 +5,8 @@
 
 #include <boost/json/serialize.hpp>
 
-#include <cstdio>
+#include <atomic>
+#include <unistd.h>
 #include <functional>
 #include <mutex>
 
@@ -14,6 +15,7 @@ namespace {
 
 std::mutex mutex_;
 std::function<void(std::string_view)> sink_;
+std::atomic<bool> has_sink_{false};
 level minimum_ = level::info;
 
 const char* name(level lvl)
@@ -38,12 +40,16 @@ void write(level lvl, std::string_view event, boost::json::object fields)
     line["event"] = event;
     for (auto& kv : fields) line[kv.key()] = std::move(kv.value());
     std::string text = boost::json::serialize(line);
-    std::lock_guard lock(mutex_);
-    if (sink_) {
-        sink_(text);
-    } else {
-        text.push_back('\n');
-        std::fwrite(text.data(), 1, text.size(), stderr);
+    if (has_sink_.load(std::memory_order_acquire)) {
+        std::lock_guard lock(mutex_);
+        if (sink_) return sink_(text);
+    }
+    // One write(2) a line, no lock: Linux keeps a single write whole, so lines from threads never interleave.
+    text.push_back('\n');
+    for (std::size_t done = 0; done < text.size();) {
+        const auto n = ::write(STDERR_FILENO, text.data() + done, text.size() - done);
+        if (n <= 0) break; // nowhere to report a failing log; drop the line rather than block
+        done += static_cast<std::size_t>(n);
     }
 }
 
@@ -51,6 +57,7 @@ void set_sink(std::function<void(std::string_view)> sink)
 {
     std::lock_guard lock(mutex_);
     sink_ = std::move(sink);
+    has_sink_.store(static_cast<bool>(sink_), std::memory_order_release);
 }
 
 void set_minimum(level lvl) { minimum_ = lvl; }
