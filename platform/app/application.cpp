@@ -2,11 +2,16 @@
 #include "app/application.hpp"
 
 #include "app/system_routes.hpp"
+#include "auth/access_guard.hpp"
+#include "identity/identity_routes.hpp"
+#include "identity/identity_service.hpp"
 #include "db/database.hpp"
 #include "db/migrations.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "log/logger.hpp"
+
+#include <soci/soci.h>
 
 #include <boost/json/value_from.hpp>
 
@@ -19,6 +24,26 @@ result<std::vector<int>> migrate_database(db::database& db, const clock& now)
 {
     return db::migrate(db, db::embedded_migrations(), now);
 }
+
+namespace {
+
+// Row-level security is the second wall between tenants; a superuser or BYPASSRLS role walks through it.
+void warn_if_row_security_bypassed(db::database& db)
+{
+    if (db.kind() != db::backend::postgresql) return;
+    bool bypass = false;
+    (void)db.with_session([&](soci::session& sql) -> status {
+        int flag = 0;
+        sql << "SELECT CASE WHEN rolsuper OR rolbypassrls THEN 1 ELSE 0 END FROM pg_roles WHERE rolname = current_user",
+            soci::into(flag);
+        bypass = flag == 1;
+        return ok_status();
+    });
+    if (bypass)
+        log::warn("row_security_bypassed", {{"advice", "connect dpsd as a role without SUPERUSER or BYPASSRLS; see docs/operations.md"}});
+}
+
+} // namespace
 
 result<std::unique_ptr<application>> application::create(const config& settings, std::function<void(http::router&)> extra_routes)
 {
@@ -40,8 +65,12 @@ result<std::unique_ptr<application>> application::create(const config& settings,
         log::warn("schema_out_of_date", {{"current", state->current}, {"latest", state->latest}});
     }
 
+    warn_if_row_security_bypassed(*app->db_);
+    app->identity_ = std::make_unique<identity::identity_service>(*app->db_, *app->clock_);
     app->routes_ = std::make_unique<http::router>();
-    add_system_routes(*app->routes_, *app->db_);
+    app->guard_ = std::make_unique<auth::access_guard>(*app->routes_, *app->identity_);
+    add_system_routes(*app->guard_, *app->db_);
+    identity::add_identity_routes(*app->guard_, *app->identity_);
     if (extra_routes) extra_routes(*app->routes_);
 
     http::server_settings s;
@@ -64,6 +93,8 @@ void application::shutdown() { server_->shutdown(); }
 void application::wait() { server_->wait(); }
 unsigned short application::port() const { return server_->port(); }
 db::database& application::database() { return *db_; }
+identity::identity_service& application::identity() { return *identity_; }
+const auth::access_guard& application::guard() const { return *guard_; }
 const http::router& application::routes() const { return *routes_; }
 
 } // namespace dps::app

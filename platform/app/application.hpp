@@ -11,6 +11,8 @@
 
 namespace dps::db { class database; }
 namespace dps::http { class router; class server; }
+namespace dps::auth { class access_guard; }
+namespace dps::identity { class identity_service; }
 
 namespace dps::app {
 
@@ -28,12 +30,16 @@ public:
     unsigned short port() const;
     db::database& database();
     const http::router& routes() const;
+    identity::identity_service& identity();
+    const auth::access_guard& guard() const;
 
 private:
     application();
     std::unique_ptr<system_clock> clock_;
     std::unique_ptr<db::database> db_;
+    std::unique_ptr<identity::identity_service> identity_;
     std::unique_ptr<http::router> routes_;
+    std::unique_ptr<auth::access_guard> guard_;
     std::unique_ptr<http::server> server_;
 };
 

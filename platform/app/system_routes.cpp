@@ -2,6 +2,7 @@
 #include "app/system_routes.hpp"
 
 #include "app/version.hpp"
+#include "auth/access_guard.hpp"
 #include "db/database.hpp"
 #include "db/migrations.hpp"
 #include "http/json_io.hpp"
@@ -10,12 +11,12 @@
 
 namespace dps::app {
 
-void add_system_routes(http::router& routes, db::database& db)
+void add_system_routes(auth::access_guard& routes, db::database& db)
 {
-    routes.add("GET", "/healthz", [](http::request&) { return http::json_response(200, {{"status", "ok"}}); },
+    routes.add_public("GET", "/healthz", [](http::request&) { return http::json_response(200, {{"status", "ok"}}); },
                {.runs_inline = true});
 
-    routes.add("GET", "/readyz", [&db](http::request& req) {
+    routes.add_public("GET", "/readyz", [&db](http::request& req) {
         auto state = db::inspect_schema(db, db::embedded_migrations());
         if (!state) {
             auto e = state.err();
@@ -34,7 +35,7 @@ void add_system_routes(http::router& routes, db::database& db)
                                          {"schema_version", state->current}});
     });
 
-    routes.add("GET", "/v1/version", [](http::request&) {
+    routes.add_public("GET", "/v1/version", [](http::request&) {
         const auto& migrations = db::embedded_migrations();
         return http::json_response(200, {{"name", "dpsd"},
                                          {"version", kVersion},

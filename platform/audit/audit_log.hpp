@@ -3,6 +3,7 @@
 
 #include "core/clock.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -13,6 +14,7 @@ namespace dps::audit {
 struct entry {
     std::string actor;                   // "user:42", "operator:7", "system"
     std::optional<std::int64_t> tenant_id;
+    std::optional<std::int64_t> provider_org_id;
     std::string action;                  // "schema.migrate", "tenant.create", …
     std::string entity_type;
     std::string entity_id;

@@ -149,23 +149,26 @@ result<parsed_config> parse_config(const std::vector<std::string>& args, const e
     positional.add("positional", -1);
 
     po::variables_map vm;
+    parsed_config out;
     try {
-        po::store(po::command_line_parser(args).options(everything).positional(positional).run(), vm);
+        auto parser = po::command_line_parser(args).options(everything).positional(positional);
+        // A sub-command (dpsctl) brings flags of its own: keep those, in order, for it to read.
+        if (allow_positional) parser.allow_unregistered();
+        auto parsed = parser.run();
+        po::store(parsed, vm);
         po::notify(vm);
+        if (allow_positional) out.positional = po::collect_unrecognized(parsed.options, po::include_positional);
     } catch (const po::error& e) {
         return make_error(error_kind::bad_request, "bad_config", e.what());
     }
 
-    parsed_config out;
     std::ostringstream help;
     help << described;
     out.help_text = help.str();
     out.help = vm.count("help") > 0;
-    if (vm.count("positional")) {
-        out.positional = vm["positional"].as<std::vector<std::string>>();
-        if (!allow_positional)
-            return make_error(error_kind::bad_request, "bad_config", "unexpected argument '" + out.positional.front() + "'");
-    }
+    if (vm.count("positional") && !allow_positional)
+        return make_error(error_kind::bad_request, "bad_config",
+                          "unexpected argument '" + vm["positional"].as<std::vector<std::string>>().front() + "'");
     for (const auto& s : all) {
         std::optional<std::string> value;
         std::string source;

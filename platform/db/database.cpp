@@ -96,7 +96,7 @@ status database::with_session(const std::function<status(soci::session&)>& work)
     }
 }
 
-status database::transact(const std::function<status(soci::session&)>& work)
+status database::transact(const scope& where, const std::function<status(soci::session&)>& work)
 {
     constexpr int attempts = 4;
     for (int attempt = 1;; ++attempt) {
@@ -108,6 +108,7 @@ status database::transact(const std::function<status(soci::session&)>& work)
         try {
             sql << begin_transaction(url_.kind);
             began = true;
+            apply_scope(url_.kind, sql, where);
             status out = work(sql);
             if (out) sql << "COMMIT";
             else sql << "ROLLBACK";

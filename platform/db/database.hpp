@@ -4,6 +4,7 @@
 
 #include "core/result.hpp"
 #include "db/database_url.hpp"
+#include "db/scope.hpp"
 
 #include <chrono>
 #include <condition_variable>
@@ -30,15 +31,15 @@ public:
     backend kind() const noexcept { return url_.kind; }
     const database_url& url() const noexcept { return url_; }
 
-    // Runs work inside one read-write transaction; commits if it returns ok, rolls back otherwise.
-    // Serialization failures and deadlocks are retried a few times before giving up with 409.
-    status transact(const std::function<status(soci::session&)>& work);
+    // Runs work inside one read-write transaction limited to a scope; commits if it returns ok,
+    // rolls back otherwise. Serialization failures and deadlocks are retried a few times, then 409.
+    status transact(const scope& where, const std::function<status(soci::session&)>& work);
 
     template <class T>
-    result<T> transact_value(const std::function<result<T>(soci::session&)>& work)
+    result<T> transact_value(const scope& where, const std::function<result<T>(soci::session&)>& work)
     {
         std::optional<result<T>> out;
-        status s = transact([&](soci::session& sql) -> status {
+        status s = transact(where, [&](soci::session& sql) -> status {
             out.emplace(work(sql));
             if (!out->ok()) return out->err();
             return ok_status();
@@ -47,7 +48,8 @@ public:
         return std::move(*out);
     }
 
-    // Runs work on a session outside an explicit transaction (reads, DDL driven by the migrator).
+    // Runs work on a session outside a transaction and outside any scope: only for tables without
+    // tenant rows (schema_migrations); row-level security hides every tenant row here.
     status with_session(const std::function<status(soci::session&)>& work);
 
 private:

@@ -1,6 +1,10 @@
 // PostgreSQL/SQLite differences: tokens, sections, transaction start, per-connection settings.
 #include "db/dialect.hpp"
 
+#include "db/scope.hpp"
+
+#include <soci/soci.h>
+
 #include <cctype>
 #include <sstream>
 
@@ -24,6 +28,18 @@ std::vector<std::string> connection_setup(backend kind)
 const char* begin_transaction(backend kind)
 {
     return kind == backend::sqlite ? "BEGIN IMMEDIATE" : "BEGIN";
+}
+
+void apply_scope(backend kind, soci::session& sql, const scope& where)
+{
+    if (kind != backend::postgresql) return;
+    const char* level = where.level == scope::kind::platform ? "platform" : where.level == scope::kind::tenant ? "tenant" : "provider";
+    const std::string tenant = where.level == scope::kind::tenant ? std::to_string(where.id) : "";
+    const std::string provider = where.level == scope::kind::provider ? std::to_string(where.id) : "";
+    const std::string scope_level = level;
+    sql << "SELECT set_config('dps.scope', :s, true), set_config('dps.tenant_id', :t, true), "
+           "set_config('dps.provider_id', :p, true)",
+        soci::use(scope_level), soci::use(tenant), soci::use(provider);
 }
 
 std::vector<std::string> migration_lock(backend kind)

@@ -18,6 +18,10 @@ std::vector<std::string> connection_setup(backend kind);
 // so two writers queue on busy_timeout instead of deadlocking on a lock upgrade.
 const char* begin_transaction(backend kind);
 
+// Tells the database whose rows this transaction may see (PostgreSQL row-level security);
+// transaction-local, so a pooled connection never carries one request's scope into the next.
+void apply_scope(backend kind, soci::session& sql, const struct scope& where);
+
 // Serialises concurrent migration runs (PostgreSQL advisory lock; SQLite's write lock suffices).
 std::vector<std::string> migration_lock(backend kind);
 

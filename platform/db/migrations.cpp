@@ -83,7 +83,7 @@ result<std::vector<int>> migrate(database& db, const std::vector<migration>& kno
 {
     std::vector<int> applied_now;
     for (const auto& m : known) {
-        status s = db.transact([&](soci::session& sql) -> status {
+        status s = db.transact(scope::platform(), [&](soci::session& sql) -> status {
             for (const auto& statement : migration_lock(db.kind())) sql << statement;
             sql << kCreateMigrationsTable;
             auto state = compare(read_applied(sql), known);
@@ -94,7 +94,7 @@ result<std::vector<int>> migrate(database& db, const std::vector<migration>& kno
             const std::string at = format_timestamp(now.now());
             const std::string checksum = m.checksum();
             sql << kInsertApplied, soci::use(m.version), soci::use(m.name), soci::use(checksum), soci::use(at);
-            audit::record(sql, audit::entry{"system", std::nullopt, "schema.migrate", "schema_migration",
+            audit::record(sql, audit::entry{"system", std::nullopt, std::nullopt, "schema.migrate", "schema_migration",
                                             std::to_string(m.version), "-",
                                             R"({"version":)" + std::to_string(m.version) + R"(,"checksum":")" + checksum + "\"}",
                                             now.now()});

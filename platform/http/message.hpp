@@ -3,6 +3,7 @@
 
 #include <boost/json/value.hpp>
 
+#include <any>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -21,6 +22,7 @@ struct request {
     std::string remote; // peer address
     std::unordered_map<std::string, std::string> path_params; // filled by the router
     boost::json::value json;                                  // parsed body, for routes that take JSON
+    std::any caller;                                          // set by the route's admit step (the principal)
 
     const std::string* header(std::string_view name) const;   // name in lower case
     const std::string& param(const std::string& name) const;  // a path parameter; empty if absent

@@ -93,6 +93,14 @@ response router::dispatch(request& req, const match& m) const
         return error_response(make_error(error_kind::not_found, "not_found", "no such resource: " + req.path), req.request_id);
     }
     req.path_params = m.params;
+    try {
+        if (m.found->options.admit) {
+            if (auto refused = m.found->options.admit(req)) return std::move(*refused);
+        }
+    } catch (const std::exception& e) {
+        log::error("admit_exception", {{"path", req.path}, {"request_id", req.request_id}, {"detail", e.what()}});
+        return error_response(make_error(error_kind::internal, "internal_error", "an internal error occurred"), req.request_id);
+    }
     if (m.found->options.body == body_kind::json) {
         if (!is_json_content_type(req.header("content-type")))
             return error_response(make_error(error_kind::unsupported_media_type, "unsupported_media_type",

@@ -4,6 +4,7 @@
 #include "http/message.hpp"
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,8 @@ struct route_options {
     // Cheap handlers that never block (no database, no plugin) run on the network thread;
     // everything else runs on the worker pool so a slow query never stalls TLS handshakes.
     bool runs_inline = false;
+    // Runs before the body is looked at (authentication and authorisation): a response here ends the request.
+    std::function<std::optional<response>(request&)> admit;
 };
 
 struct route {

@@ -223,6 +223,12 @@ void session::do_close()
 {
     if (closing_ && !beast::get_lowest_layer(stream_).socket().is_open()) return;
     closing_ = true;
+    if (ctx_.stopping.load()) { // the server is going away: do not wait for the peer's close_notify
+        beast::error_code ignored;
+        beast::get_lowest_layer(stream_).socket().shutdown(net::socket_base::shutdown_both, ignored);
+        beast::get_lowest_layer(stream_).close();
+        return;
+    }
     beast::get_lowest_layer(stream_).expires_after(kCloseTimeout);
     stream_.async_shutdown([self = shared_from_this()](beast::error_code) {
         beast::error_code ignored;

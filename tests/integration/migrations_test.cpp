@@ -26,7 +26,7 @@ struct migrations_fixture : ::testing::Test {
     long long count(const std::string& query)
     {
         long long n = -1;
-        EXPECT_TRUE(database.with_session([&](soci::session& sql) -> status {
+        EXPECT_TRUE(database.transact(db::scope::platform(), [&](soci::session& sql) -> status {
             sql << query, soci::into(n);
             return ok_status();
         }).ok());
@@ -83,7 +83,7 @@ TEST_F(migrations_fixture, AppliesOnlyWhatIsPending)
 TEST_F(migrations_fixture, UnknownMigrationInTheDatabaseIsRefused)
 {
     ASSERT_TRUE(db::migrate(database, db::embedded_migrations(), clock).ok());
-    ASSERT_TRUE(database.transact([](soci::session& sql) -> status {
+    ASSERT_TRUE(database.transact(db::scope::platform(), [](soci::session& sql) -> status {
         sql << "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (999, 'from_the_future', 'x', 'now')";
         return ok_status();
     }).ok());
@@ -130,12 +130,12 @@ TEST_F(migrations_fixture, FailedMigrationChangesNothing)
 TEST_F(migrations_fixture, AuditLogIsAppendOnly)
 {
     ASSERT_TRUE(db::migrate(database, db::embedded_migrations(), clock).ok());
-    auto update = database.transact([](soci::session& sql) -> status {
+    auto update = database.transact(db::scope::platform(), [](soci::session& sql) -> status {
         sql << "UPDATE audit_log SET actor = 'someone else'";
         return ok_status();
     });
     EXPECT_FALSE(update.ok());
-    auto remove = database.transact([](soci::session& sql) -> status {
+    auto remove = database.transact(db::scope::platform(), [](soci::session& sql) -> status {
         sql << "DELETE FROM audit_log";
         return ok_status();
     });

@@ -5,6 +5,7 @@
 
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
+#include <libpq-fe.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -27,15 +28,21 @@ std::string admin_url()
     return url;
 }
 
-// postgresql://user@host:port/postgres → same URL naming another database.
-std::string with_database(const std::string& url, const std::string& database)
+// The admin URL's host and port, for the unprivileged application role on another database.
+// The platform must not connect as a superuser: superusers bypass row-level security.
+std::string app_url(const std::string& admin, const std::string& database)
 {
-    auto scheme_end = url.find("://");
-    auto slash = url.find('/', scheme_end + 3);
-    auto query = url.find('?', scheme_end + 3);
-    std::string base = url.substr(0, slash == std::string::npos ? query : slash);
-    std::string tail = query == std::string::npos ? "" : url.substr(query);
-    return base + "/" + database + tail;
+    char* problem = nullptr;
+    PQconninfoOption* options = PQconninfoParse(admin.c_str(), &problem);
+    if (!options) throw std::runtime_error("DPS_TEST_PG_URL is not a PostgreSQL URL");
+    std::string host = "127.0.0.1", port = "5432";
+    for (auto* o = options; o->keyword; ++o) {
+        if (!o->val) continue;
+        if (std::string{o->keyword} == "host") host = o->val;
+        if (std::string{o->keyword} == "port") port = o->val;
+    }
+    PQconninfoFree(options);
+    return "postgresql://dps_app@" + host + ":" + port + "/" + database;
 }
 
 } // namespace
@@ -67,8 +74,10 @@ scratch_database::scratch_database() : kind_(backend_under_test())
         url_ = "sqlite:" + name_;
     } else {
         name_ = "dps_t_" + suffix;
-        admin_exec("CREATE DATABASE " + name_);
-        url_ = with_database(admin_url(), name_);
+        admin_exec("DO $$ BEGIN CREATE ROLE dps_app LOGIN NOSUPERUSER NOBYPASSRLS; "
+                   "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$");
+        admin_exec("CREATE DATABASE " + name_ + " OWNER dps_app");
+        url_ = app_url(admin_url(), name_);
     }
 }
 

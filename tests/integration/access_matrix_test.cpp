@@ -1,0 +1,147 @@
+// The authorisation matrix: every route in the router, called by every kind of caller, over HTTPS.
+// A route missing from the table below fails the test, so a new endpoint cannot ship without
+// stating who may call it.
+#include "auth/access_guard.hpp"
+#include "http/router.hpp"
+#include "support/https_client.hpp"
+#include "support/identity_fixture.hpp"
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+using namespace dps;
+
+namespace {
+
+struct expectation {
+    std::string owner;               // "A": tenant A's object; "P": provider P's object; "": none
+    std::set<std::string> allowed;   // callers that get through; "*" = every authenticated caller
+};
+
+const std::map<std::string, expectation>& table()
+{
+    static const std::map<std::string, expectation> t{
+        {"GET /v1/me", {"", {"*"}}},
+        {"DELETE /v1/sessions/current", {"", {"*"}}},
+        {"POST /v1/tenants", {"", {"operator"}}},
+        {"GET /v1/tenants", {"", {"operator", "A:tenant_admin", "A:commissioner", "A:approver", "A:contract_manager", "A:finance",
+                                  "A:auditor", "B:tenant_admin", "B:commissioner"}}},
+        {"GET /v1/tenants/{tenant_id}", {"A", {"operator", "A:tenant_admin", "A:commissioner", "A:approver", "A:contract_manager",
+                                               "A:finance", "A:auditor"}}},
+        {"POST /v1/tenants/{tenant_id}/users", {"A", {"operator", "A:tenant_admin"}}},
+        {"GET /v1/tenants/{tenant_id}/users", {"A", {"operator", "A:tenant_admin", "A:auditor"}}},
+        {"POST /v1/providers", {"", {"operator"}}},
+        {"GET /v1/providers/{provider_id}", {"P", {"operator", "P:provider_admin", "P:bidder"}}},
+        {"POST /v1/providers/{provider_id}/users", {"P", {"operator", "P:provider_admin"}}},
+        {"GET /v1/providers/{provider_id}/users", {"P", {"operator", "P:provider_admin"}}},
+        {"GET /v1/users/{user_id}", {"A", {"operator", "A:tenant_admin", "A:auditor", "A:commissioner"}}},
+        {"POST /v1/users/{user_id}/roles", {"A", {"operator", "A:tenant_admin"}}},
+        {"DELETE /v1/users/{user_id}/roles/{grant_id}", {"A", {"operator", "A:tenant_admin"}}},
+        {"POST /v1/users/{user_id}/tokens", {"A", {"operator", "A:tenant_admin", "A:commissioner"}}},
+        {"GET /v1/users/{user_id}/tokens", {"A", {"operator", "A:tenant_admin", "A:commissioner"}}},
+        {"DELETE /v1/tokens/{token_id}", {"A", {"operator", "A:tenant_admin", "A:commissioner"}}},
+    };
+    return t;
+}
+
+const std::set<std::string> kPublic{"GET /healthz", "GET /readyz", "GET /v1/version", "POST /v1/sessions"};
+
+class access_matrix : public ::testing::Test, protected test::identity_fixture {
+protected:
+    // Fills the path with tenant A's or provider P's objects; {user_id} is A's commissioner.
+    std::string fill(const std::string& pattern)
+    {
+        const auto& subject = members.at("A:commissioner").who;
+        std::map<std::string, std::string> values{
+            {"{tenant_id}", std::to_string(tenant_a.id)},
+            {"{provider_id}", std::to_string(provider_p.id)},
+            {"{user_id}", std::to_string(subject.id)},
+            {"{token_id}", std::to_string(fresh_token_id(subject.id))},
+            {"{grant_id}", std::to_string(ensure_grant(subject.id))},
+        };
+        std::string path = pattern;
+        for (const auto& [k, v] : values)
+            if (auto pos = path.find(k); pos != std::string::npos) path.replace(pos, k.size(), v);
+        EXPECT_EQ(path.find('{'), std::string::npos) << "no test value for a parameter of " << pattern;
+        return path;
+    }
+
+    std::int64_t fresh_token_id(std::int64_t user_id)
+    {
+        auto t = identity().issue_token({nullptr, "matrix"}, user_id, "matrix", 1);
+        return t ? t->info.id : 0;
+    }
+
+    std::int64_t ensure_grant(std::int64_t user_id)
+    {
+        auto u = identity().get_user({}, user_id);
+        for (const auto& g : u->roles)
+            if (g.granted == auth::role::approver && g.authority == "cabinet") return g.id;
+        auto updated = identity().grant_role({nullptr, "matrix"}, user_id, {0, auth::role::approver, "cabinet"});
+        return updated ? updated->roles.back().id : 0;
+    }
+
+    static bool is_member(const std::string& caller, const std::string& owner) { return caller.rfind(owner + ":", 0) == 0; }
+};
+
+} // namespace
+
+TEST_F(access_matrix, EveryRouteHasAnExpectationAndAnAccessRule)
+{
+    std::set<std::string> registered;
+    for (const auto& e : platform.app().guard().registry()) registered.insert(e.method + " " + e.pattern);
+    for (const auto& r : platform.app().routes().routes()) {
+        const std::string key = r.method + " " + r.pattern;
+        EXPECT_TRUE(registered.count(key)) << key << " was added to the router without an access rule";
+        EXPECT_TRUE(kPublic.count(key) || table().count(key)) << key << " has no row in the authorisation matrix";
+    }
+}
+
+TEST_F(access_matrix, EveryCallerGetsTheExpectedAnswerOnEveryRoute)
+{
+    test::https_client client(platform.port());
+    int checked = 0;
+    for (const auto& r : platform.app().routes().routes()) {
+        const std::string key = r.method + " " + r.pattern;
+        if (kPublic.count(key)) {
+            EXPECT_NE(client.send(r.method, fill(r.pattern), r.method == "POST" ? "{}" : "",
+                                  {{"Content-Type", "application/json"}}).status,
+                      401)
+                << key;
+            continue;
+        }
+        const auto& expected = table().at(key);
+        const std::string body = r.method == "POST" ? "{}" : "";
+
+        // No token, a malformed one, and an unknown one of the right shape: 401 with the envelope.
+        for (const std::string& header : {std::string{}, std::string{"Bearer not-a-token"}, std::string{"Basic abc"},
+                                          "Bearer dps_" + std::string(43, 'A')}) {
+            test::header_list headers{{"Content-Type", "application/json"}};
+            if (!header.empty()) headers.emplace_back("Authorization", header);
+            auto reply = client.send(r.method, fill(r.pattern), body, headers);
+            EXPECT_EQ(reply.status, 401) << key << " with '" << header << "'";
+            EXPECT_TRUE(reply.json().at("error").as_object().contains("code")) << key;
+            ++checked;
+        }
+
+        for (const auto& [caller, m] : members) {
+            const bool allowed = expected.allowed.count("*") || expected.allowed.count(caller);
+            const std::string token = fresh_token(caller); // DELETE /v1/sessions/current spends its token
+            auto reply = client.send(r.method, fill(r.pattern), body,
+                                     {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token}});
+            ++checked;
+            if (allowed) {
+                EXPECT_TRUE(reply.status != 401 && reply.status != 403 && reply.status != 404)
+                    << key << " as " << caller << " should be allowed, got " << reply.status << " " << reply.body;
+                continue;
+            }
+            const bool outsider = !expected.owner.empty() && caller != "operator" && !is_member(caller, expected.owner);
+            EXPECT_EQ(reply.status, outsider ? 404 : 403) << key << " as " << caller << ": " << reply.body;
+            EXPECT_EQ(reply.json().at("error").at("code"), outsider ? "not_found" : "forbidden") << key << " as " << caller;
+        }
+    }
+    EXPECT_GT(checked, 200);
+}
