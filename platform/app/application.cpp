@@ -10,6 +10,9 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "log/logger.hpp"
+#include "plugins/plugin_host.hpp"
+#include "rules/rules_routes.hpp"
+#include "rules/rules_service.hpp"
 
 #include <soci/soci.h>
 
@@ -67,10 +70,14 @@ result<std::unique_ptr<application>> application::create(const config& settings,
 
     warn_if_row_security_bypassed(*app->db_);
     app->identity_ = std::make_unique<identity::identity_service>(*app->db_, *app->clock_);
+    app->plugins_ = std::make_unique<plugins::plugin_host>();
+    app->rules_ = std::make_unique<rules::rules_service>(*app->db_, *app->clock_, *app->plugins_);
+    if (auto loaded = app->rules_->load_active(); !loaded) return loaded.err();
     app->routes_ = std::make_unique<http::router>();
     app->guard_ = std::make_unique<auth::access_guard>(*app->routes_, *app->identity_);
     add_system_routes(*app->guard_, *app->db_);
     identity::add_identity_routes(*app->guard_, *app->identity_);
+    rules::add_rules_routes(*app->guard_, *app->rules_);
     if (extra_routes) extra_routes(*app->routes_);
 
     http::server_settings s;
@@ -94,6 +101,8 @@ void application::wait() { server_->wait(); }
 unsigned short application::port() const { return server_->port(); }
 db::database& application::database() { return *db_; }
 identity::identity_service& application::identity() { return *identity_; }
+plugins::plugin_host& application::plugins() { return *plugins_; }
+rules::rules_service& application::rules() { return *rules_; }
 const auth::access_guard& application::guard() const { return *guard_; }
 const http::router& application::routes() const { return *routes_; }
 

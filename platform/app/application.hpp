@@ -13,6 +13,8 @@ namespace dps::db { class database; }
 namespace dps::http { class router; class server; }
 namespace dps::auth { class access_guard; }
 namespace dps::identity { class identity_service; }
+namespace dps::plugins { class plugin_host; }
+namespace dps::rules { class rules_service; }
 
 namespace dps::app {
 
@@ -31,6 +33,8 @@ public:
     db::database& database();
     const http::router& routes() const;
     identity::identity_service& identity();
+    plugins::plugin_host& plugins();
+    rules::rules_service& rules();
     const auth::access_guard& guard() const;
 
 private:
@@ -38,6 +42,8 @@ private:
     std::unique_ptr<system_clock> clock_;
     std::unique_ptr<db::database> db_;
     std::unique_ptr<identity::identity_service> identity_;
+    std::unique_ptr<plugins::plugin_host> plugins_;
+    std::unique_ptr<rules::rules_service> rules_;
     std::unique_ptr<http::router> routes_;
     std::unique_ptr<auth::access_guard> guard_;
     std::unique_ptr<http::server> server_;

@@ -2,9 +2,11 @@
 #include "app/demo_seed.hpp"
 
 #include "identity/identity_service.hpp"
+#include "rules/rules_service.hpp"
 
 #include <boost/json.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -39,6 +41,32 @@ result<identity::user> ensure_user(identity::identity_service& ids, const acting
     return ids.create_operator(cli, input);
 }
 
+std::optional<std::string> read_file(const std::filesystem::path& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// Uploads tenants/<slug>/plugin.lua as the council's first version, if it has none.
+status ensure_plugin(rules::rules_service& rules, const acting& cli, std::int64_t tenant_id, const std::string& slug,
+                     const std::filesystem::path& tenants_dir)
+{
+    if (rules.active(cli, tenant_id)) return ok_status();
+    const auto dir = tenants_dir / slug;
+    auto source = read_file(dir / "plugin.lua");
+    auto fixtures = read_file(dir / "fixtures.json");
+    if (!source || !fixtures) return ok_status(); // no shipped plugin: the platform's defaults apply
+    boost::system::error_code ec;
+    auto parsed = boost::json::parse(*fixtures, ec);
+    if (ec) return make_error(error_kind::bad_request, "bad_seed", (dir / "fixtures.json").string() + ": " + ec.message());
+    auto uploaded = rules.upload(cli, tenant_id, *source, parsed, "tenants/" + slug + "/plugin.lua");
+    if (!uploaded) return uploaded.err();
+    return ok_status();
+}
+
 result<std::string> fresh_token(identity::identity_service& ids, const acting& cli, std::int64_t user_id)
 {
     if (auto s = ids.revoke_labelled_tokens(cli, user_id, "demo"); !s) return s.err();
@@ -49,7 +77,7 @@ result<std::string> fresh_token(identity::identity_service& ids, const acting& c
 
 } // namespace
 
-result<boost::json::object> seed_demo(identity::identity_service& ids, const std::string& seed_file)
+result<boost::json::object> seed_demo(identity::identity_service& ids, rules::rules_service& rules, const std::string& seed_file)
 {
     std::ifstream in(seed_file);
     if (!in) return make_error(error_kind::bad_request, "bad_seed", "cannot read " + seed_file);
@@ -81,6 +109,7 @@ result<boost::json::object> seed_demo(identity::identity_service& ids, const std
             if (!created) return created.err();
             tenant_id = created->id;
         }
+        if (auto s = ensure_plugin(rules, cli, tenant_id, slug, std::filesystem::path(seed_file).parent_path()); !s) return s.err();
         boost::json::object council_tokens;
         for (const auto& role_name : seed.at("council_roles").as_array()) {
             const std::string role{role_name.as_string()};
@@ -93,6 +122,21 @@ result<boost::json::object> seed_demo(identity::identity_service& ids, const std
             auto t = fresh_token(ids, cli, u->id);
             if (!t) return t.err();
             council_tokens[role] = *t;
+        }
+        // Councils whose approval routes name several authorities get one approver for each.
+        if (const auto* more = council.as_object().if_contains("more_approvers")) {
+            for (const auto& authority_name : more->as_array()) {
+                const std::string authority{authority_name.as_string()};
+                auto grant = identity::validate_grant(auth::principal_kind::council, "approver", authority);
+                if (!grant) return grant.err();
+                auto u = ensure_user(ids, cli, {"approver-" + authority + "@" + slug + ".demo", str(council, "name") + " " + authority,
+                                                std::nullopt, {*grant}},
+                                     tenant_id, std::nullopt);
+                if (!u) return u.err();
+                auto t = fresh_token(ids, cli, u->id);
+                if (!t) return t.err();
+                council_tokens["approver:" + authority] = *t;
+            }
         }
         tokens[slug] = std::move(council_tokens);
     }

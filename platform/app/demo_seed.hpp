@@ -10,10 +10,13 @@
 #include <string>
 
 namespace dps::identity { class identity_service; }
+namespace dps::rules { class rules_service; }
 
 namespace dps::app {
 
 // Returns {"operator": TOKEN, "newham": {"commissioner": TOKEN, …}, …, "providers": {"riverside": {…}}}.
-result<boost::json::object> seed_demo(identity::identity_service& identity, const std::string& seed_file);
+// Each council's plugin comes from tenants/<slug>/plugin.lua with its fixtures.json, uploaded as
+// version 1 (validated like any upload) when the council has no active plugin yet.
+result<boost::json::object> seed_demo(identity::identity_service& identity, rules::rules_service& rules, const std::string& seed_file);
 
 } // namespace dps::app

@@ -1,6 +1,8 @@
 // Role names as stored and sent over the API.
 #include "auth/roles.hpp"
 
+#include "plugins/plugin_types.hpp"
+
 #include <algorithm>
 #include <array>
 #include <utility>
@@ -50,20 +52,8 @@ principal_kind holder_of(role r)
     return r == role::provider_admin || r == role::bidder ? principal_kind::provider : principal_kind::council;
 }
 
-const std::vector<std::string>& known_authorities()
-{
-    // From the councils' schemes of delegation (DOMAIN.md §5).
-    static const std::vector<std::string> all{
-        "director_childrens_services", "lead_member", "cabinet", "resource_panel", "executive_director",
-        "head_of_service", "budget_holder", "team_manager",
-    };
-    return all;
-}
+const std::vector<std::string>& known_authorities() { return plugins::known_authorities(); }
 
-bool is_known_authority(std::string_view name)
-{
-    const auto& all = known_authorities();
-    return std::find(all.begin(), all.end(), name) != all.end();
-}
+bool is_known_authority(std::string_view name) { return plugins::is_known_authority(name); }
 
 } // namespace dps::auth

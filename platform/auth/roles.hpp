@@ -30,7 +30,7 @@ std::string_view to_string(principal_kind k);
 // Which kind of user may hold a role.
 principal_kind holder_of(role r);
 
-// Named authorities an approver may hold (the approval routes of later issues name them).
+// Named authorities an approver may hold: the same vocabulary plugins' approval routes use.
 const std::vector<std::string>& known_authorities();
 bool is_known_authority(std::string_view name);
 

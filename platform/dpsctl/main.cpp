@@ -7,6 +7,9 @@
 #include "db/database.hpp"
 #include "db/migrations.hpp"
 #include "identity/identity_service.hpp"
+#include "plugins/plugin_check.hpp"
+#include "plugins/plugin_host.hpp"
+#include "rules/rules_service.hpp"
 
 #include <boost/json.hpp>
 
@@ -31,7 +34,9 @@ constexpr const char* kUsage =
     "  user create EMAIL NAME (--tenant SLUG | --provider ID) [--role ROLE[:AUTHORITY]]... [--password-stdin]\n"
     "  role grant EMAIL ROLE[:AUTHORITY]\n"
     "  token issue EMAIL [--days N] [--label TEXT]   print a new API token once\n"
-    "  seed-demo [--seed FILE] [--out FILE]     demo councils, providers, users; tokens written to FILE\n\n";
+    "  seed-demo [--seed FILE] [--out FILE]     demo councils, providers, users, plugins; tokens written to FILE\n"
+    "  plugin check FILE                        compile and validate a tenant plugin (no database)\n"
+    "  plugin test tenants/<slug>               run a tenant's fixtures.json against its plugin.lua\n\n";
 
 int fail(const std::string& message)
 {
@@ -84,6 +89,24 @@ void print_token(const dps::identity::issued_token& t, const std::string& email)
     std::printf("token for %s (id %lld, expires %s):\n%s\n", email.c_str(), static_cast<long long>(t.info.id),
                 t.info.expires_at.c_str(), t.secret.c_str());
     std::fprintf(stderr, "dpsctl: the token is shown once; store it now.\n");
+}
+
+// Local checks for tenant admins: no database needed.
+int plugin_command(const std::vector<std::string>& words)
+{
+    if (words.size() == 3 && words[1] == "check") {
+        auto report = dps::plugins::check_plugin(words[2]);
+        if (!report) return fail(report.err().message);
+        std::printf("%s", dps::plugins::format_check(*report).c_str());
+        return 0;
+    }
+    if (words.size() == 3 && words[1] == "test") {
+        auto report = dps::plugins::run_fixtures(words[2]);
+        if (!report) return fail(report.err().message);
+        std::printf("%s", dps::plugins::format_report(*report).c_str());
+        return report->ok() ? 0 : 1;
+    }
+    return fail(std::string{"usage: dpsctl plugin check FILE | dpsctl plugin test tenants/<slug>\n"});
 }
 
 int run(const std::vector<std::string>& words, dps::db::database& db, const dps::db::database_url& url)
@@ -199,7 +222,10 @@ int run(const std::vector<std::string>& words, dps::db::database& db, const dps:
         return 0;
     }
     if (command == "seed-demo" && pos.empty()) {
-        auto tokens = dps::app::seed_demo(ids, args.flag("seed", "tenants/demo-seed.json"));
+        dps::plugins::plugin_host host;
+        dps::rules::rules_service rules(db, clock, host);
+        if (auto loaded = rules.load_active(); !loaded) return fail(loaded.err());
+        auto tokens = dps::app::seed_demo(ids, rules, args.flag("seed", "tenants/demo-seed.json"));
         if (!tokens) return fail(tokens.err());
         const std::string out = args.flag("out", "var/demo-tokens.json");
         {
@@ -232,6 +258,7 @@ int main(int argc, char** argv)
         std::printf("dpsctl %s\n", dps::app::kVersion);
         return 0;
     }
+    if (parsed->positional.front() == "plugin") return plugin_command(parsed->positional);
     auto url = dps::db::parse_database_url(parsed->settings.db_url);
     if (!url) return fail(url.err().message);
     dps::db::database db(*url, 1);

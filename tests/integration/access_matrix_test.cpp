@@ -43,6 +43,12 @@ const std::map<std::string, expectation>& table()
         {"POST /v1/users/{user_id}/tokens", {"A", {"operator", "A:tenant_admin", "A:commissioner"}}},
         {"GET /v1/users/{user_id}/tokens", {"A", {"operator", "A:tenant_admin", "A:commissioner"}}},
         {"DELETE /v1/tokens/{token_id}", {"A", {"operator", "A:tenant_admin", "A:commissioner"}}},
+        {"GET /v1/tenants/{tenant_id}/plugin", {"A", {"A:tenant_admin", "A:commissioner", "A:approver", "A:contract_manager",
+                                                      "A:finance", "A:auditor"}}},
+        {"GET /v1/tenants/{tenant_id}/plugin/versions", {"A", {"A:tenant_admin", "A:auditor"}}},
+        {"POST /v1/tenants/{tenant_id}/plugin/versions", {"A", {"A:tenant_admin"}}},
+        {"POST /v1/tenants/{tenant_id}/plugin/versions/{version}/activate", {"A", {"A:tenant_admin"}}},
+        {"POST /v1/tenants/{tenant_id}/plugin/evaluate", {"A", {"A:tenant_admin", "A:commissioner"}}},
     };
     return t;
 }
@@ -61,6 +67,7 @@ protected:
             {"{user_id}", std::to_string(subject.id)},
             {"{token_id}", std::to_string(fresh_token_id(subject.id))},
             {"{grant_id}", std::to_string(ensure_grant(subject.id))},
+            {"{version}", "1"},
         };
         std::string path = pattern;
         for (const auto& [k, v] : values)

@@ -1,9 +1,24 @@
 // Builds the identity fixture through the identity service (the same path the API uses).
 #include "support/identity_fixture.hpp"
 
+#include "rules/rules_service.hpp"
+
+#include <boost/json.hpp>
+
 #include <stdexcept>
 
 namespace dps::test {
+
+const char* const kPluginA = R"lua(
+local plugin = {}
+function plugin.annual_fee(lot, agreement) return 100000 end
+function plugin.termination_notice(agreement) return 3 end
+return plugin
+)lua";
+const char* const kFixturesA =
+    R"({"cases":[{"name":"fee","hook":"annual_fee","args":[{"code":"lot1"},{}],"expect":100000},)"
+    R"({"name":"notice","hook":"termination_notice","args":[{}],"expect":3}]})";
+
 namespace {
 
 template <class T>
@@ -47,6 +62,10 @@ identity_fixture::identity_fixture()
     }
     auto admin = must(identity::validate_grant(auth::principal_kind::provider, "provider_admin", ""), "grant");
     add("Q:provider_admin", ids.create_provider_user(cli, provider_q.id, {"provider_admin@q.example", "Q admin", std::nullopt, {admin}}));
+
+    // Council A runs a small plugin (version 1), so its plugin routes have something to show.
+    must(platform.app().rules().upload(cli, tenant_a.id, kPluginA, boost::json::parse(kFixturesA), "council-a/plugin.lua"),
+         "plugin A");
 }
 
 std::string identity_fixture::fresh_token(const std::string& key)

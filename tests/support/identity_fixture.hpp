@@ -10,6 +10,10 @@
 
 namespace dps::test {
 
+// Council A's plugin, uploaded by the fixture as version 1, and its fixtures.
+extern const char* const kPluginA;
+extern const char* const kFixturesA;
+
 struct member {
     identity::user who;
     std::string token;

@@ -1,0 +1,66 @@
+// Each tenant's local rules (its Lua plugin): upload a new version, which is compiled and run
+// against its fixtures before it is stored and activated; list versions; roll back; load the
+// active versions into the plugin host at start-up; try a hook.
+#pragma once
+
+#include "core/clock.hpp"
+#include "core/result.hpp"
+#include "identity/identity_service.hpp"
+#include "plugins/plugin_check.hpp"
+#include "plugins/plugin_host.hpp"
+
+#include <boost/json/value.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dps::db { class database; }
+
+namespace dps::rules {
+
+struct plugin_version {
+    std::int64_t id = 0;
+    std::int64_t tenant_id = 0;
+    int version = 0;
+    std::string file_name, source_sha256, uploaded_by, uploaded_at, status;
+    std::optional<std::string> activated_at;
+};
+boost::json::value to_json(const plugin_version& v);
+
+struct upload_result {
+    plugin_version version;
+    plugins::plugin_info plugin;
+    plugins::fixture_report fixtures;
+};
+
+class rules_service {
+public:
+    rules_service(db::database& db, const clock& now, plugins::plugin_host& host);
+
+    // Installs every tenant's active version into the host (at start-up).
+    status load_active();
+
+    // Fixtures default to the active version's when omitted. Fails (422) without storing anything
+    // if the source does not compile, a hook returns garbage, or a fixture fails.
+    result<upload_result> upload(const identity::acting& by, std::int64_t tenant_id, const std::string& source,
+                                 const std::optional<boost::json::value>& fixtures, const std::string& file_name);
+    result<std::vector<plugin_version>> versions(const identity::acting& by, std::int64_t tenant_id);
+    result<plugin_version> activate(const identity::acting& by, std::int64_t tenant_id, int version);
+    result<plugin_version> active(const identity::acting& by, std::int64_t tenant_id);
+
+    // Calls one hook of the tenant's active plugin with JSON arguments.
+    result<boost::json::value> evaluate(std::int64_t tenant_id, const std::string& hook, const boost::json::array& args);
+
+    // The plugin host's name for a tenant (its slug).
+    result<std::string> tenant_key(std::int64_t tenant_id);
+
+private:
+    result<std::vector<std::string>> lead_lots_for(const boost::json::value& fixtures);
+
+    db::database& db_;
+    const clock& clock_;
+    plugins::plugin_host& host_;
+};
+
+} // namespace dps::rules
