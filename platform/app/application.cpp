@@ -3,6 +3,9 @@
 
 #include "app/system_routes.hpp"
 #include "auth/access_guard.hpp"
+#include "dps/agreement_service.hpp"
+#include "dps/dps_routes.hpp"
+#include "dps/dps_service.hpp"
 #include "identity/identity_routes.hpp"
 #include "identity/identity_service.hpp"
 #include "db/database.hpp"
@@ -48,12 +51,13 @@ void warn_if_row_security_bypassed(db::database& db)
 
 } // namespace
 
-result<std::unique_ptr<application>> application::create(const config& settings, std::function<void(http::router&)> extra_routes)
+result<std::unique_ptr<application>> application::create(const config& settings, std::function<void(http::router&)> extra_routes,
+                                                       std::shared_ptr<const clock> now)
 {
     auto url = db::parse_database_url(settings.db_url);
     if (!url) return url.err();
     std::unique_ptr<application> app(new application());
-    app->clock_ = std::make_unique<system_clock>();
+    app->clock_ = now ? std::move(now) : std::make_shared<system_clock>();
     app->db_ = std::make_unique<db::database>(*url, settings.threads);
 
     // A database holding migrations this binary does not know refuses start-up, migrate or not.
@@ -73,11 +77,15 @@ result<std::unique_ptr<application>> application::create(const config& settings,
     app->plugins_ = std::make_unique<plugins::plugin_host>();
     app->rules_ = std::make_unique<rules::rules_service>(*app->db_, *app->clock_, *app->plugins_);
     if (auto loaded = app->rules_->load_active(); !loaded) return loaded.err();
+    app->dps_ = std::make_unique<purchasing::dps_service>(*app->db_, *app->clock_, *app->plugins_);
+    app->agreements_ = std::make_unique<purchasing::agreement_service>(*app->db_, *app->clock_, *app->plugins_);
     app->routes_ = std::make_unique<http::router>();
     app->guard_ = std::make_unique<auth::access_guard>(*app->routes_, *app->identity_);
     add_system_routes(*app->guard_, *app->db_);
     identity::add_identity_routes(*app->guard_, *app->identity_);
     rules::add_rules_routes(*app->guard_, *app->rules_);
+    purchasing::add_dps_routes(*app->guard_, *app->dps_);
+    purchasing::add_agreement_routes(*app->guard_, *app->agreements_, *app->dps_);
     if (extra_routes) extra_routes(*app->routes_);
 
     http::server_settings s;
@@ -103,6 +111,8 @@ db::database& application::database() { return *db_; }
 identity::identity_service& application::identity() { return *identity_; }
 plugins::plugin_host& application::plugins() { return *plugins_; }
 rules::rules_service& application::rules() { return *rules_; }
+purchasing::dps_service& application::dps() { return *dps_; }
+purchasing::agreement_service& application::agreements() { return *agreements_; }
 const auth::access_guard& application::guard() const { return *guard_; }
 const http::router& application::routes() const { return *routes_; }
 

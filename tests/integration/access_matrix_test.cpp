@@ -2,6 +2,8 @@
 // A route missing from the table below fails the test, so a new endpoint cannot ship without
 // stating who may call it.
 #include "auth/access_guard.hpp"
+#include "dps/agreement_service.hpp"
+#include "dps/dps_service.hpp"
 #include "http/router.hpp"
 #include "support/https_client.hpp"
 #include "support/identity_fixture.hpp"
@@ -49,6 +51,42 @@ const std::map<std::string, expectation>& table()
         {"POST /v1/tenants/{tenant_id}/plugin/versions", {"A", {"A:tenant_admin"}}},
         {"POST /v1/tenants/{tenant_id}/plugin/versions/{version}/activate", {"A", {"A:tenant_admin"}}},
         {"POST /v1/tenants/{tenant_id}/plugin/evaluate", {"A", {"A:tenant_admin", "A:commissioner"}}},
+        // Stage one: A leads a DPS, P has applied to its lot, B has joined it.
+        {"POST /v1/dps", {"", {"A:tenant_admin", "A:commissioner", "B:tenant_admin", "B:commissioner"}}},
+        {"GET /v1/dps", {"", {"*"}}},
+        {"GET /v1/dps/{dps_id}", {"", {"*"}}},
+        {"POST /v1/dps/{dps_id}/status", {"A", {"A:tenant_admin", "A:commissioner"}}},
+        {"POST /v1/dps/{dps_id}/extend", {"A", {"A:tenant_admin", "A:commissioner"}}},
+        {"GET /v1/dps/{dps_id}/lots", {"", {"*"}}},
+        {"POST /v1/dps/{dps_id}/lots", {"A", {"A:tenant_admin", "A:commissioner"}}},
+        {"POST /v1/dps/{dps_id}/lots/from-plugin", {"A", {"A:tenant_admin", "A:commissioner"}}},
+        {"POST /v1/dps/{dps_id}/lots/{lot_code}/applications", {"", {"P:provider_admin", "P:bidder", "Q:provider_admin"}}},
+        {"GET /v1/dps/{dps_id}/applications", {"", {"*"}}},
+        {"GET /v1/dps/{dps_id}/history", {"A", {"A:tenant_admin", "A:commissioner", "A:contract_manager", "A:auditor"}}},
+        {"GET /v1/applications/{application_id}", {"AP", {"A:tenant_admin", "A:commissioner", "A:contract_manager", "A:auditor",
+                                                          "P:provider_admin", "P:bidder"}}},
+        {"GET /v1/applications/{application_id}/history", {"AP", {"A:tenant_admin", "A:commissioner", "A:contract_manager", "A:auditor",
+                                                                  "P:provider_admin", "P:bidder"}}},
+        {"POST /v1/applications/{application_id}/decision", {"AP", {"A:tenant_admin", "A:commissioner", "A:contract_manager",
+                                                                    "P:provider_admin", "P:bidder"}}},
+        {"GET /v1/providers/{provider_id}/profile", {"", {"*"}}},
+        {"PATCH /v1/providers/{provider_id}/profile", {"P", {"operator", "P:provider_admin"}}},
+        {"POST /v1/dps/{dps_id}/agreements", {"", {"A:tenant_admin", "A:commissioner", "B:tenant_admin", "B:commissioner"}}},
+        {"GET /v1/dps/{dps_id}/agreements", {"", {"A:tenant_admin", "A:commissioner", "A:approver", "A:contract_manager", "A:finance",
+                                                  "A:auditor", "B:tenant_admin", "B:commissioner"}}},
+        {"GET /v1/agreements/{agreement_id}", {"AB", {"A:tenant_admin", "A:commissioner", "A:approver", "A:contract_manager", "A:finance",
+                                                       "A:auditor", "B:tenant_admin", "B:commissioner"}}},
+        {"GET /v1/agreements/{agreement_id}/history", {"AB", {"A:tenant_admin", "A:commissioner", "A:approver", "A:contract_manager",
+                                                               "A:finance", "A:auditor", "B:tenant_admin", "B:commissioner"}}},
+        {"POST /v1/agreements/{agreement_id}/decision", {"AB", {"A:tenant_admin", "A:commissioner", "B:tenant_admin", "B:commissioner"}}},
+        {"POST /v1/agreements/{agreement_id}/notice", {"AB", {"A:tenant_admin", "A:commissioner", "B:tenant_admin", "B:commissioner"}}},
+        {"POST /v1/agreements/{agreement_id}/lots", {"AB", {"A:tenant_admin", "A:commissioner", "B:tenant_admin", "B:commissioner"}}},
+        // Only the partner changes its lots: the lead's officers pass the guard and are refused by the service.
+        {"DELETE /v1/agreements/{agreement_id}/lots/{lot_code}", {"AB", {"B:tenant_admin", "B:commissioner"}}},
+        {"POST /v1/agreements/{agreement_id}/fees/{fee_id}/paid", {"AB", {"A:tenant_admin", "A:finance", "B:tenant_admin"}}},
+        {"POST /v1/dps/{dps_id}/spend-authorities", {"", {"A:tenant_admin", "A:finance", "B:tenant_admin"}}},
+        {"GET /v1/dps/{dps_id}/spend-authorities", {"", {"A:tenant_admin", "A:commissioner", "A:finance", "A:auditor", "B:tenant_admin",
+                                                         "B:commissioner"}}},
     };
     return t;
 }
@@ -57,6 +95,29 @@ const std::set<std::string> kPublic{"GET /healthz", "GET /readyz", "GET /v1/vers
 
 class access_matrix : public ::testing::Test, protected test::identity_fixture {
 protected:
+    access_matrix()
+    {
+        auto& app = platform.app();
+        auto as = [&](const std::string& key) {
+            static std::map<std::string, auth::principal> principals;
+            principals[key] = *identity().authenticate(members.at(key).token);
+            return identity::acting{&principals[key], "matrix"};
+        };
+        auto d = app.dps().create(as("A:commissioner"), {"A's DPS", "home care", "pcr2015_reg34", "2026-01-01", "2028-01-01", "2030-01-01"});
+        dps_id_ = d->id;
+        purchasing::lot l;
+        l.code = "lot1";
+        l.name = "Lot 1";
+        (void)app.dps().add_lot(as("A:commissioner"), dps_id_, l);
+        (void)app.dps().change_status(as("A:commissioner"), dps_id_, "open", std::nullopt);
+        application_id_ = app.dps().apply(as("P:bidder"), dps_id_, "lot1")->id;
+        auto agreement = app.agreements().request(as("B:commissioner"), dps_id_, {"lot1"}, "2026-01-01", "2027-12-31");
+        agreement_id_ = agreement->id;
+        fee_id_ = app.agreements().decide(as("A:commissioner"), agreement_id_, "accept")->fees.front().id;
+    }
+
+    std::int64_t dps_id_ = 0, application_id_ = 0, agreement_id_ = 0, fee_id_ = 0;
+
     // Fills the path with tenant A's or provider P's objects; {user_id} is A's commissioner.
     std::string fill(const std::string& pattern)
     {
@@ -68,6 +129,11 @@ protected:
             {"{token_id}", std::to_string(fresh_token_id(subject.id))},
             {"{grant_id}", std::to_string(ensure_grant(subject.id))},
             {"{version}", "1"},
+            {"{dps_id}", std::to_string(dps_id_)},
+            {"{lot_code}", "lot1"},
+            {"{application_id}", std::to_string(application_id_)},
+            {"{agreement_id}", std::to_string(agreement_id_)},
+            {"{fee_id}", std::to_string(fee_id_)},
         };
         std::string path = pattern;
         for (const auto& [k, v] : values)
@@ -91,7 +157,11 @@ protected:
         return updated ? updated->roles.back().id : 0;
     }
 
-    static bool is_member(const std::string& caller, const std::string& owner) { return caller.rfind(owner + ":", 0) == 0; }
+    // owner "AB": tenant A's and tenant B's; "AP": tenant A's and provider P's.
+    static bool is_member(const std::string& caller, const std::string& owner)
+    {
+        return caller.size() > 2 && caller[1] == ':' && owner.find(caller[0]) != std::string::npos;
+    }
 };
 
 } // namespace

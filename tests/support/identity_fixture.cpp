@@ -30,7 +30,7 @@ T must(result<T> r, const char* what)
 
 } // namespace
 
-identity_fixture::identity_fixture()
+identity_fixture::identity_fixture(std::shared_ptr<const clock> now) : platform({}, {}, std::move(now))
 {
     auto& ids = identity();
     const identity::acting cli{nullptr, "fixture"};

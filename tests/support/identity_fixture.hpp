@@ -21,7 +21,7 @@ struct member {
 
 class identity_fixture {
 public:
-    identity_fixture();
+    explicit identity_fixture(std::shared_ptr<const clock> now = nullptr);
     test_platform platform;
     identity::tenant tenant_a, tenant_b;
     identity::provider_org provider_p, provider_q;

@@ -20,11 +20,12 @@ config test_config(const scratch_database& db)
     return c;
 }
 
-test_platform::test_platform(std::function<void(config&)> adjust, std::function<void(http::router&)> extra_routes)
+test_platform::test_platform(std::function<void(config&)> adjust, std::function<void(http::router&)> extra_routes,
+                             std::shared_ptr<const clock> now)
 {
     auto c = test_config(db_);
     if (adjust) adjust(c);
-    auto created = app::application::create(c, std::move(extra_routes));
+    auto created = app::application::create(c, std::move(extra_routes), std::move(now));
     if (!created) throw std::runtime_error("platform did not start: " + created.err().message + " " + created.err().detail);
     app_ = std::move(*created);
     app_->start();

@@ -16,7 +16,8 @@ config test_config(const scratch_database& db);
 
 class test_platform {
 public:
-    explicit test_platform(std::function<void(config&)> adjust = {}, std::function<void(http::router&)> extra_routes = {});
+    explicit test_platform(std::function<void(config&)> adjust = {}, std::function<void(http::router&)> extra_routes = {},
+                           std::shared_ptr<const clock> now = nullptr);
     ~test_platform();
 
     unsigned short port() const { return app_->port(); }

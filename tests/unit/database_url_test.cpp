@@ -85,3 +85,15 @@ TEST(Clock, TimestampsAreFixedWidthUtc)
     const timestamp t = sys_days{year{2025} / March / 1} + hours{9} + minutes{5} + seconds{7} + milliseconds{42};
     EXPECT_EQ(format_timestamp(t), "2025-03-01T09:05:07.042Z");
 }
+
+TEST(Clock, LondonDateFollowsBritishSummerTime)
+{
+    using namespace std::chrono;
+    // 23:30 UTC on 30 June is 00:30 BST on 1 July; in January the UTC and London dates agree.
+    EXPECT_EQ(london_date(sys_days{year{2025} / June / 30} + hours{23} + minutes{30}), "2025-07-01");
+    EXPECT_EQ(london_date(sys_days{year{2025} / January / 30} + hours{23} + minutes{30}), "2025-01-30");
+    // BST 2025 began at 01:00 UTC on 30 March and ended at 01:00 UTC on 26 October.
+    EXPECT_EQ(london_date(sys_days{year{2025} / March / 30} + minutes{59}), "2025-03-30");
+    EXPECT_EQ(london_date(sys_days{year{2025} / October / 25} + hours{23} + minutes{30}), "2025-10-26");
+    EXPECT_EQ(london_date(sys_days{year{2025} / October / 26} + hours{23} + minutes{30}), "2025-10-26");
+}

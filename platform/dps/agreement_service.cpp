@@ -1,0 +1,565 @@
+// Access agreements, their lots and fee schedules, notice, and partners' spend authorities.
+#include "dps/agreement_service.hpp"
+
+#include "audit/audit_log.hpp"
+#include "db/database.hpp"
+#include "db/row_reader.hpp"
+#include "dps/dps_service.hpp"
+#include "dps/lifecycles.hpp"
+#include "plugins/iso_date.hpp"
+#include "plugins/plugin_host.hpp"
+
+#include <boost/json.hpp>
+#include <soci/soci.h>
+
+namespace dps::purchasing {
+
+using identity::acting;
+
+namespace {
+
+constexpr const char* kAgreementColumns =
+    "id, dps_id, lead_tenant_id, partner_tenant_id, status, starts_on, ends_on, notice_given_on, notice_given_by, "
+    "effective_end_on, created_at, updated_at";
+
+error not_found(const char* what) { return make_error(error_kind::not_found, "not_found", std::string{"no such "} + what); }
+error forbidden(const std::string& why) { return make_error(error_kind::forbidden, "forbidden", why); }
+error invalid(const std::string& field, const std::string& why)
+{
+    return make_error(error_kind::bad_request, "invalid_field", field + ": " + why);
+}
+error conflict(const std::string& code, const std::string& message, const std::string& state = {})
+{
+    return make_error(error_kind::conflict, code, message, state);
+}
+
+boost::json::value opt(const std::optional<std::string>& v) { return v ? boost::json::value(*v) : boost::json::value(nullptr); }
+
+std::string day_before(const std::string& date)
+{
+    using namespace std::chrono;
+    auto d = plugins::parse_iso_date(date);
+    return plugins::format_iso_date(year_month_day{sys_days{*d} - days{1}});
+}
+
+long long days_between(const std::string& from, const std::string& to) // to exclusive
+{
+    using namespace std::chrono;
+    return (sys_days{*plugins::parse_iso_date(to)} - sys_days{*plugins::parse_iso_date(from)}).count();
+}
+
+// Agreement years from starts_on; the last is cut at ends_on (inclusive) and charged pro rata by days.
+std::vector<agreement_fee> schedule(const std::string& starts_on, const std::string& ends_on, std::int64_t annual_pence)
+{
+    std::vector<agreement_fee> out;
+    for (int year = 0;; ++year) {
+        const std::string start = *plugins::add_months(starts_on, 12 * year);
+        if (start > ends_on) break;
+        const std::string next = *plugins::add_months(starts_on, 12 * (year + 1));
+        const std::string end = std::min(day_before(next), ends_on);
+        const long long full = days_between(start, next);
+        const long long covered = days_between(start, day_before(next) == end ? next : *plugins::add_months(end, 0)) +
+                                  (day_before(next) == end ? 0 : 1);
+        const std::int64_t amount = covered >= full ? annual_pence : (annual_pence * covered + full / 2) / full;
+        out.push_back({0, start, end, amount, start, std::nullopt});
+    }
+    return out;
+}
+
+access_agreement agreement_from(const soci::row& r)
+{
+    access_agreement a;
+    a.id = db::int_at(r, 0);
+    a.dps_id = db::int_at(r, 1);
+    a.lead_tenant_id = db::int_at(r, 2);
+    a.partner_tenant_id = db::int_at(r, 3);
+    a.status = db::text_at(r, 4);
+    a.starts_on = db::text_at(r, 5);
+    a.ends_on = db::text_at(r, 6);
+    a.notice_given_on = db::opt_text_at(r, 7);
+    a.notice_given_by = db::opt_text_at(r, 8);
+    a.effective_end_on = db::opt_text_at(r, 9);
+    a.created_at = db::text_at(r, 10);
+    a.updated_at = db::text_at(r, 11);
+    return a;
+}
+
+std::optional<access_agreement> load(soci::session& sql, std::int64_t id)
+{
+    long long key = id;
+    std::optional<access_agreement> a;
+    {
+        soci::rowset<soci::row> rows =
+            (sql.prepare << "SELECT " << kAgreementColumns << " FROM access_agreements WHERE id = :id", soci::use(key));
+        for (const auto& r : rows) a = agreement_from(r);
+    }
+    if (!a) return a;
+    {
+        soci::rowset<soci::row> rows =
+            (sql.prepare << "SELECT al.id, al.lot_id, l.code, al.annual_fee_pence, al.joined_on, al.dropped_on FROM agreement_lots al "
+                            "JOIN lots l ON l.id = al.lot_id WHERE al.agreement_id = :id ORDER BY al.id",
+             soci::use(key));
+        for (const auto& r : rows)
+            a->lots.push_back({db::int_at(r, 0), db::int_at(r, 1), db::text_at(r, 2), db::int_at(r, 3), db::text_at(r, 4),
+                               db::opt_text_at(r, 5)});
+    }
+    {
+        soci::rowset<soci::row> rows =
+            (sql.prepare << "SELECT id, year_starts_on, year_ends_on, amount_pence, due_on, paid_on FROM agreement_fees "
+                            "WHERE agreement_id = :id ORDER BY year_starts_on",
+             soci::use(key));
+        for (const auto& r : rows)
+            a->fees.push_back({db::int_at(r, 0), db::text_at(r, 1), db::text_at(r, 2), db::int_at(r, 3), db::text_at(r, 4),
+                               db::opt_text_at(r, 5)});
+    }
+    return a;
+}
+
+std::int64_t live_annual_total(const access_agreement& a)
+{
+    std::int64_t total = 0;
+    for (const auto& l : a.lots)
+        if (!l.dropped_on) total += l.annual_fee_pence;
+    return total;
+}
+
+void set_status(soci::session& sql, access_agreement& a, const std::string& to, const clock& now)
+{
+    long long key = a.id;
+    const std::string at = format_timestamp(now.now());
+    sql << "UPDATE access_agreements SET status = :s, updated_at = :at WHERE id = :id", soci::use(to), soci::use(at), soci::use(key);
+    a.status = to;
+    a.updated_at = at;
+}
+
+void decide_on(soci::session& sql, const access_agreement& a, const std::string& action, const std::optional<std::string>& from,
+               const std::string& to,
+               const std::optional<std::string>& reason, const acting& by, const clock& now)
+{
+    auto d = detail::load_dps(sql, a.dps_id);
+    detail::record_decision(sql, *d, a.partner_tenant_id, std::nullopt, "access_agreement", a.id, action, from, to, reason, by, now);
+}
+
+// Rewrites the unpaid fee rows for years that have not started by `from_date` (exclusive of paid ones).
+void reschedule(soci::session& sql, access_agreement& a, const std::string& from_date, const std::string& last_day)
+{
+    long long key = a.id;
+    sql << "DELETE FROM agreement_fees WHERE agreement_id = :id AND paid_on IS NULL AND year_starts_on >= :from", soci::use(key),
+        soci::use(from_date);
+    const auto total = live_annual_total(a);
+    long long lead = a.lead_tenant_id, partner = a.partner_tenant_id;
+    for (const auto& fee : schedule(a.starts_on, last_day, total)) {
+        if (fee.year_starts_on < from_date) continue;
+        long long amount = fee.amount_pence;
+        sql << "INSERT INTO agreement_fees (agreement_id, lead_tenant_id, partner_tenant_id, year_starts_on, year_ends_on, amount_pence, "
+               "due_on) VALUES (:a, :l, :p, :s, :e, :amt, :due)",
+            soci::use(key), soci::use(lead), soci::use(partner), soci::use(fee.year_starts_on), soci::use(fee.year_ends_on),
+            soci::use(amount), soci::use(fee.due_on);
+    }
+}
+
+} // namespace
+
+boost::json::value to_json(const access_agreement& a)
+{
+    boost::json::array lots, fees;
+    std::int64_t annual = 0;
+    for (const auto& l : a.lots) {
+        lots.push_back({{"lot_id", l.lot_id}, {"lot_code", l.lot_code}, {"annual_fee_pence", l.annual_fee_pence},
+                        {"joined_on", l.joined_on}, {"dropped_on", opt(l.dropped_on)}});
+        if (!l.dropped_on) annual += l.annual_fee_pence;
+    }
+    for (const auto& f : a.fees)
+        fees.push_back({{"id", f.id}, {"year_starts_on", f.year_starts_on}, {"year_ends_on", f.year_ends_on},
+                        {"amount_pence", f.amount_pence}, {"due_on", f.due_on}, {"paid_on", opt(f.paid_on)},
+                        {"status", f.paid_on ? "paid" : "due"}});
+    return {{"id", a.id},
+            {"dps_id", a.dps_id},
+            {"lead_tenant_id", a.lead_tenant_id},
+            {"partner_tenant_id", a.partner_tenant_id},
+            {"status", a.status},
+            {"starts_on", a.starts_on},
+            {"ends_on", a.ends_on},
+            {"notice_given_on", opt(a.notice_given_on)},
+            {"notice_given_by", opt(a.notice_given_by)},
+            {"effective_end_on", opt(a.effective_end_on)},
+            {"annual_fee_pence", annual},
+            {"lots", std::move(lots)},
+            {"fees", std::move(fees)},
+            {"created_at", a.created_at},
+            {"updated_at", a.updated_at}};
+}
+
+boost::json::value to_json(const spend_authority& s)
+{
+    return {{"id", s.id},           {"tenant_id", s.tenant_id},   {"dps_id", s.dps_id},
+            {"limit_pence", s.limit_pence}, {"starts_on", s.starts_on}, {"ends_on", s.ends_on},
+            {"approved_by", opt(s.approved_by)}, {"created_at", s.created_at}};
+}
+
+agreement_service::agreement_service(db::database& db, const clock& now, plugins::plugin_host& plugins)
+    : db_(db), clock_(now), plugins_(plugins)
+{
+}
+
+result<std::string> agreement_service::slug_of(std::int64_t tenant_id)
+{
+    return db_.transact_value<std::string>(db::scope::platform(), [&](soci::session& sql) -> result<std::string> {
+        std::string slug;
+        long long key = tenant_id;
+        sql << "SELECT slug FROM tenants WHERE id = :id", soci::use(key), soci::into(slug);
+        if (!sql.got_data()) return not_found("tenant");
+        return slug;
+    });
+}
+
+result<std::int64_t> agreement_service::fee_for(const std::string& lead_slug, const std::string& partner_slug, const std::string& lot_code,
+                                                const std::string& lot_name, const std::string& starts_on, const std::string& ends_on)
+{
+    auto fee = plugins_.annual_fee(lead_slug, boost::json::object{{"code", lot_code}, {"name", lot_name}},
+                                   boost::json::object{{"partner", partner_slug}, {"starts_on", starts_on}, {"ends_on", ends_on}});
+    if (!fee && fee.err().code == "plugin_not_installed") return std::int64_t{0}; // no local rules: no fee
+    if (!fee) return fee.err();
+    return *fee;
+}
+
+status agreement_service::settle()
+{
+    const std::string today = london_date(clock_.now());
+    return db_.transact(db::scope::platform(), [&](soci::session& sql) -> status {
+        std::vector<std::int64_t> due;
+        {
+            soci::rowset<soci::row> rows =
+                (sql.prepare << "SELECT id FROM access_agreements WHERE (status = 'notice_given' AND effective_end_on <= :t) "
+                                "OR (status IN ('active', 'notice_given') AND ends_on < :t2)",
+                 soci::use(today), soci::use(today));
+            for (const auto& r : rows) due.push_back(db::int_at(r, 0));
+        }
+        const acting system{nullptr, "-", "system"};
+        for (auto id : due) {
+            auto a = load(sql, id);
+            const std::string from = a->status;
+            set_status(sql, *a, "terminated", clock_);
+            const std::string why = a->effective_end_on && *a->effective_end_on <= today ? "notice ran out on " + *a->effective_end_on
+                                                                                          : "the agreement's term ended on " + a->ends_on;
+            decide_on(sql, *a, "terminate", from, "terminated", why, system, clock_);
+        }
+        return ok_status();
+    });
+}
+
+result<access_agreement> agreement_service::request(const acting& by, std::int64_t dps_id, const std::vector<std::string>& lot_codes,
+                                                    const std::string& starts_on, const std::string& ends_on)
+{
+    if (!by.caller || !by.caller->tenant_id) return forbidden("only a council can join a DPS");
+    if (lot_codes.empty()) return invalid("lot_codes", "name at least one lot");
+    if (!detail::valid_date(starts_on)) return invalid("starts_on", "must be a date, YYYY-MM-DD");
+    if (!detail::valid_date(ends_on)) return invalid("ends_on", "must be a date, YYYY-MM-DD");
+    if (ends_on <= starts_on) return invalid("ends_on", "must be after starts_on");
+    for (std::size_t i = 0; i < lot_codes.size(); ++i)
+        for (std::size_t j = i + 1; j < lot_codes.size(); ++j)
+            if (lot_codes[i] == lot_codes[j]) return invalid("lot_codes", "lot '" + lot_codes[i] + "' is named twice");
+    if (auto s = settle(); !s) return s.err();
+
+    // Read the DPS and lots (a catalogue the partner may read), then price each lot with the lead's plugin.
+    std::optional<dps_system> d;
+    std::vector<std::pair<std::int64_t, std::string>> lots; // id, name
+    auto read = db_.transact(by.data_scope(), [&](soci::session& sql) -> status {
+        d = detail::load_dps(sql, dps_id);
+        if (!d || !detail::visible_to(*d, by)) return not_found("DPS");
+        for (const auto& code : lot_codes) {
+            long long key = dps_id, id = 0;
+            std::string name;
+            sql << "SELECT id, name FROM lots WHERE dps_id = :d AND code = :c", soci::use(key), soci::use(code), soci::into(id), soci::into(name);
+            if (!sql.got_data()) return make_error(error_kind::not_found, "not_found", "the DPS has no lot '" + code + "'");
+            lots.emplace_back(id, name);
+        }
+        return ok_status();
+    });
+    if (!read) return read.err();
+    if (d->tenant_id == *by.caller->tenant_id) return conflict("own_dps", "a lead council cannot join its own DPS");
+    if (d->status != "open") return conflict("illegal_transition", "cannot join a DPS that is " + d->status, d->status);
+    if (starts_on < d->term_starts_on || ends_on > d->term_ends_on)
+        return invalid("ends_on", "the agreement must lie within the DPS's term, " + d->term_starts_on + " to " + d->term_ends_on);
+    auto lead_slug = slug_of(d->tenant_id);
+    auto partner_slug = slug_of(*by.caller->tenant_id);
+    if (!lead_slug) return lead_slug.err();
+    if (!partner_slug) return partner_slug.err();
+    std::vector<std::int64_t> fees;
+    for (std::size_t i = 0; i < lots.size(); ++i) {
+        auto fee = fee_for(*lead_slug, *partner_slug, lot_codes[i], lots[i].second, starts_on, ends_on);
+        if (!fee) return fee.err();
+        fees.push_back(*fee);
+    }
+
+    return db_.transact_value<access_agreement>(by.data_scope(), [&](soci::session& sql) -> result<access_agreement> {
+        long long dps_key = dps_id, lead = d->tenant_id, partner = *by.caller->tenant_id, id = 0;
+        {
+            long long live = 0;
+            sql << "SELECT count(*) FROM access_agreements WHERE dps_id = :d AND partner_tenant_id = :p "
+                   "AND status IN ('requested', 'active', 'notice_given')",
+                soci::use(dps_key), soci::use(partner), soci::into(live);
+            if (live > 0) return conflict("already_joined", "this council already has an agreement on this DPS; add lots to it instead");
+        }
+        const std::string at = format_timestamp(clock_.now());
+        sql << "INSERT INTO access_agreements (dps_id, lead_tenant_id, partner_tenant_id, status, starts_on, ends_on, created_at, updated_at) "
+               "VALUES (:d, :l, :p, 'requested', :s, :e, :at, :at2) RETURNING id",
+            soci::use(dps_key), soci::use(lead), soci::use(partner), soci::use(starts_on), soci::use(ends_on), soci::use(at), soci::use(at),
+            soci::into(id);
+        for (std::size_t i = 0; i < lots.size(); ++i) {
+            long long lot_id = lots[i].first, fee = fees[i];
+            sql << "INSERT INTO agreement_lots (agreement_id, lot_id, lead_tenant_id, partner_tenant_id, annual_fee_pence, joined_on) "
+                   "VALUES (:a, :l, :lead, :p, :f, :j)",
+                soci::use(id), soci::use(lot_id), soci::use(lead), soci::use(partner), soci::use(fee), soci::use(starts_on);
+        }
+        auto a = load(sql, id);
+        decide_on(sql, *a, "request", std::nullopt, "requested", std::nullopt, by, clock_);
+        return *a;
+    });
+}
+
+result<access_agreement> agreement_service::decide(const acting& by, std::int64_t agreement_id, const std::string& action)
+{
+    if (action != "accept" && action != "decline" && action != "withdraw") return invalid("action", "accept, decline or withdraw");
+    if (auto s = settle(); !s) return s.err();
+    return db_.transact_value<access_agreement>(by.data_scope(), [&](soci::session& sql) -> result<access_agreement> {
+        auto a = load(sql, agreement_id);
+        if (!a) return not_found("access agreement");
+        const bool lead = by.caller && by.caller->tenant_id == a->lead_tenant_id;
+        const bool partner = by.caller && by.caller->tenant_id == a->partner_tenant_id;
+        if (action == "withdraw" ? !partner : !lead)
+            return forbidden(action == "withdraw" ? "only the partner council can withdraw its request"
+                                                  : "only the lead council accepts or declines");
+        auto to = next_state(lifecycle::agreement, a->status, action);
+        if (!to) return to.err();
+        if (action == "accept") {
+            auto d = detail::load_dps(sql, a->dps_id);
+            if (d->status != "open") return conflict("illegal_transition", "cannot accept an agreement on a DPS that is " + d->status, d->status);
+        }
+        const std::string from = a->status;
+        set_status(sql, *a, *to, clock_);
+        if (action == "accept") reschedule(sql, *a, a->starts_on, a->ends_on);
+        decide_on(sql, *a, action, from, *to, std::nullopt, by, clock_);
+        return *load(sql, a->id);
+    });
+}
+
+result<access_agreement> agreement_service::give_notice(const acting& by, std::int64_t agreement_id, const std::string& given_on)
+{
+    if (!detail::valid_date(given_on)) return invalid("given_on", "must be a date, YYYY-MM-DD");
+    const std::string today = london_date(clock_.now());
+    if (given_on < today) return invalid("given_on", "notice cannot be given in the past (today is " + today + ")");
+    if (auto s = settle(); !s) return s.err();
+    auto current = get(by, agreement_id);
+    if (!current) return current.err();
+    const bool lead = by.caller && by.caller->tenant_id == current->lead_tenant_id;
+    auto lead_slug = slug_of(current->lead_tenant_id);
+    auto partner_slug = slug_of(current->partner_tenant_id);
+    if (!lead_slug) return lead_slug.err();
+    if (!partner_slug) return partner_slug.err();
+    int months = 6; // the platform's default when the lead has no local rule
+    auto notice = plugins_.termination_notice(*lead_slug, boost::json::object{{"partner", *partner_slug},
+                                                                             {"notice_given_on", given_on},
+                                                                             {"given_by", lead ? "lead" : "partner"},
+                                                                             {"starts_on", current->starts_on},
+                                                                             {"ends_on", current->ends_on}});
+    if (notice) months = *notice;
+    else if (notice.err().code != "plugin_not_installed") return notice.err();
+    auto effective = plugins::termination_effective_date(given_on, months);
+    if (!effective) return invalid("given_on", "the notice period cannot be computed from this date");
+
+    return db_.transact_value<access_agreement>(by.data_scope(), [&](soci::session& sql) -> result<access_agreement> {
+        auto a = load(sql, agreement_id);
+        if (!a) return not_found("access agreement");
+        auto to = next_state(lifecycle::agreement, a->status, "give_notice");
+        if (!to) return to.err();
+        if (given_on < a->starts_on) return invalid("given_on", "the agreement starts on " + a->starts_on);
+        const std::string end = std::min(*effective, a->ends_on);
+        const std::string from = a->status, at = format_timestamp(clock_.now()), side = lead ? "lead" : "partner";
+        long long key = a->id;
+        sql << "UPDATE access_agreements SET status = 'notice_given', notice_given_on = :g, notice_given_by = :b, effective_end_on = :e, "
+               "updated_at = :at WHERE id = :id",
+            soci::use(given_on), soci::use(side), soci::use(end), soci::use(at), soci::use(key);
+        a->status = "notice_given";
+        // No fees for agreement years that would start after the agreement has ended.
+        sql << "DELETE FROM agreement_fees WHERE agreement_id = :id AND paid_on IS NULL AND year_starts_on >= :e", soci::use(key),
+            soci::use(end);
+        decide_on(sql, *a, "give_notice", from, "notice_given",
+                  side + " gave " + std::to_string(months) + " months' notice on " + given_on + "; ends on " + end, by, clock_);
+        return *load(sql, a->id);
+    });
+}
+
+result<access_agreement> agreement_service::add_lot(const acting& by, std::int64_t agreement_id, const std::string& lot_code)
+{
+    if (auto s = settle(); !s) return s.err();
+    auto current = get(by, agreement_id);
+    if (!current) return current.err();
+    if (!by.caller || by.caller->tenant_id != current->partner_tenant_id) return forbidden("only the partner council changes its lots");
+    if (current->status != "active") return conflict("illegal_transition", "cannot add a lot to an agreement that is " + current->status, current->status);
+    for (const auto& l : current->lots)
+        if (l.lot_code == lot_code && !l.dropped_on) return conflict("already_joined", "the agreement already covers lot '" + lot_code + "'");
+    auto lead_slug = slug_of(current->lead_tenant_id);
+    auto partner_slug = slug_of(current->partner_tenant_id);
+    if (!lead_slug) return lead_slug.err();
+    if (!partner_slug) return partner_slug.err();
+    const std::string today = london_date(clock_.now());
+    return db_.transact_value<access_agreement>(by.data_scope(), [&](soci::session& sql) -> result<access_agreement> {
+        auto a = load(sql, agreement_id);
+        if (!a || a->status != "active") return conflict("illegal_transition", "the agreement is no longer active");
+        long long dps_key = a->dps_id, lot_id = 0;
+        std::string name;
+        sql << "SELECT id, name FROM lots WHERE dps_id = :d AND code = :c", soci::use(dps_key), soci::use(lot_code), soci::into(lot_id),
+            soci::into(name);
+        if (!sql.got_data()) return make_error(error_kind::not_found, "not_found", "the DPS has no lot '" + lot_code + "'");
+        auto fee = fee_for(*lead_slug, *partner_slug, lot_code, name, a->starts_on, a->ends_on);
+        if (!fee) return fee.err();
+        long long key = a->id, lead = a->lead_tenant_id, partner = a->partner_tenant_id, amount = *fee;
+        const std::string joined = std::max(today, a->starts_on);
+        sql << "INSERT INTO agreement_lots (agreement_id, lot_id, lead_tenant_id, partner_tenant_id, annual_fee_pence, joined_on) "
+               "VALUES (:a, :l, :lead, :p, :f, :j)",
+            soci::use(key), soci::use(lot_id), soci::use(lead), soci::use(partner), soci::use(amount), soci::use(joined);
+        a = load(sql, agreement_id);
+        reschedule(sql, *a, joined > a->starts_on ? *plugins::add_months(today, 0) : a->starts_on, a->ends_on);
+        decide_on(sql, *a, "add_lot", a->status, a->status, "joined lot " + lot_code, by, clock_);
+        return *load(sql, a->id);
+    });
+}
+
+result<access_agreement> agreement_service::drop_lot(const acting& by, std::int64_t agreement_id, const std::string& lot_code)
+{
+    if (auto s = settle(); !s) return s.err();
+    const std::string today = london_date(clock_.now());
+    return db_.transact_value<access_agreement>(by.data_scope(), [&](soci::session& sql) -> result<access_agreement> {
+        auto a = load(sql, agreement_id);
+        if (!a) return not_found("access agreement");
+        if (!by.caller || by.caller->tenant_id != a->partner_tenant_id) return forbidden("only the partner council changes its lots");
+        if (a->status != "active") return conflict("illegal_transition", "cannot drop a lot from an agreement that is " + a->status, a->status);
+        std::optional<agreement_lot> found;
+        std::size_t live = 0;
+        for (const auto& l : a->lots) {
+            if (l.dropped_on) continue;
+            ++live;
+            if (l.lot_code == lot_code) found = l;
+        }
+        if (!found) return make_error(error_kind::not_found, "not_found", "the agreement does not cover lot '" + lot_code + "'");
+        if (live == 1) return conflict("last_lot", "an agreement needs at least one lot; give notice to leave instead");
+        long long id = found->id;
+        sql << "UPDATE agreement_lots SET dropped_on = :d WHERE id = :id", soci::use(today), soci::use(id);
+        a = load(sql, agreement_id);
+        reschedule(sql, *a, today > a->starts_on ? today : a->starts_on, a->ends_on);
+        decide_on(sql, *a, "drop_lot", a->status, a->status, "left lot " + lot_code, by, clock_);
+        return *load(sql, a->id);
+    });
+}
+
+result<access_agreement> agreement_service::mark_fee_paid(const acting& by, std::int64_t agreement_id, std::int64_t fee_id,
+                                                         const std::string& paid_on)
+{
+    if (!detail::valid_date(paid_on)) return invalid("paid_on", "must be a date, YYYY-MM-DD");
+    return db_.transact_value<access_agreement>(by.data_scope(), [&](soci::session& sql) -> result<access_agreement> {
+        auto a = load(sql, agreement_id);
+        if (!a) return not_found("access agreement");
+        if (!by.caller || by.caller->tenant_id != a->lead_tenant_id) return forbidden("the lead council records payments");
+        const agreement_fee* fee = nullptr;
+        for (const auto& f : a->fees)
+            if (f.id == fee_id) fee = &f;
+        if (!fee) return not_found("fee");
+        if (fee->paid_on) return conflict("already_paid", "this fee was recorded as paid on " + *fee->paid_on);
+        long long key = fee_id;
+        sql << "UPDATE agreement_fees SET paid_on = :p WHERE id = :id", soci::use(paid_on), soci::use(key);
+        decide_on(sql, *a, "fee_paid", a->status, a->status, "fee for the year from " + fee->year_starts_on + " paid on " + paid_on, by, clock_);
+        return *load(sql, a->id);
+    });
+}
+
+result<access_agreement> agreement_service::get(const acting& by, std::int64_t agreement_id)
+{
+    if (auto s = settle(); !s) return s.err();
+    return db_.transact_value<access_agreement>(by.data_scope(), [&](soci::session& sql) -> result<access_agreement> {
+        auto a = load(sql, agreement_id);
+        if (!a) return not_found("access agreement");
+        return *a;
+    });
+}
+
+result<std::vector<access_agreement>> agreement_service::list(const acting& by, std::int64_t dps_id)
+{
+    if (auto s = settle(); !s) return s.err();
+    return db_.transact_value<std::vector<access_agreement>>(by.data_scope(), [&](soci::session& sql) -> result<std::vector<access_agreement>> {
+        auto d = detail::load_dps(sql, dps_id);
+        if (!d || !detail::visible_to(*d, by)) return not_found("DPS");
+        const bool lead = !by.caller || by.caller->is_operator() || by.caller->tenant_id == d->tenant_id;
+        std::vector<std::int64_t> ids;
+        {
+            long long key = dps_id, viewer = lead ? 0 : by.caller->tenant_id.value_or(-1);
+            soci::rowset<soci::row> rows = (sql.prepare << "SELECT id FROM access_agreements WHERE dps_id = :d "
+                                                           "AND (:v = 0 OR partner_tenant_id = :v2) ORDER BY id",
+                                            soci::use(key), soci::use(viewer), soci::use(viewer));
+            for (const auto& r : rows) ids.push_back(db::int_at(r, 0));
+        }
+        std::vector<access_agreement> out;
+        for (auto id : ids)
+            if (auto a = load(sql, id)) out.push_back(std::move(*a));
+        return out;
+    });
+}
+
+result<spend_authority> agreement_service::add_spend_authority(const acting& by, std::int64_t dps_id, std::int64_t limit_pence,
+                                                               const std::string& starts_on, const std::string& ends_on,
+                                                               const std::optional<std::string>& approved_by)
+{
+    if (!by.caller || !by.caller->tenant_id) return forbidden("only a council records a spend authority");
+    if (limit_pence <= 0) return invalid("limit_pence", "must be a positive number of pence");
+    if (!detail::valid_date(starts_on)) return invalid("starts_on", "must be a date, YYYY-MM-DD");
+    if (!detail::valid_date(ends_on)) return invalid("ends_on", "must be a date, YYYY-MM-DD");
+    if (ends_on <= starts_on) return invalid("ends_on", "must be after starts_on");
+    return db_.transact_value<spend_authority>(by.data_scope(), [&](soci::session& sql) -> result<spend_authority> {
+        auto d = detail::load_dps(sql, dps_id);
+        if (!d || !detail::visible_to(*d, by)) return not_found("DPS");
+        long long key = dps_id, tenant = *by.caller->tenant_id, limit = limit_pence, id = 0;
+        if (d->tenant_id != tenant) {
+            long long live = 0;
+            sql << "SELECT count(*) FROM access_agreements WHERE dps_id = :d AND partner_tenant_id = :t AND status IN ('active', 'notice_given')",
+                soci::use(key), soci::use(tenant), soci::into(live);
+            if (live == 0) return conflict("no_agreement", "record a spend authority once the council's access agreement is active");
+        }
+        const std::string at = format_timestamp(clock_.now()), approver = approved_by.value_or("");
+        soci::indicator approver_ind = approved_by ? soci::i_ok : soci::i_null;
+        sql << "INSERT INTO spend_authorities (tenant_id, dps_id, limit_pence, starts_on, ends_on, approved_by, created_at) "
+               "VALUES (:t, :d, :l, :s, :e, :a, :at) RETURNING id",
+            soci::use(tenant), soci::use(key), soci::use(limit), soci::use(starts_on), soci::use(ends_on), soci::use(approver, approver_ind),
+            soci::use(at), soci::into(id);
+        spend_authority s{id, tenant, dps_id, limit_pence, starts_on, ends_on, approved_by, at};
+        audit::record(sql, audit::entry{by.actor(), tenant, std::nullopt, "spend_authority.create", "spend_authority", std::to_string(id),
+                                        by.request_id, boost::json::serialize(to_json(s)), clock_.now()});
+        return s;
+    });
+}
+
+result<std::vector<spend_authority>> agreement_service::spend_authorities(const acting& by, std::int64_t dps_id)
+{
+    return db_.transact_value<std::vector<spend_authority>>(by.data_scope(), [&](soci::session& sql) -> result<std::vector<spend_authority>> {
+        std::vector<spend_authority> out;
+        long long key = dps_id, tenant = by.caller && by.caller->tenant_id ? *by.caller->tenant_id : 0;
+        soci::rowset<soci::row> rows =
+            (sql.prepare << "SELECT id, tenant_id, dps_id, limit_pence, starts_on, ends_on, approved_by, created_at FROM spend_authorities "
+                            "WHERE dps_id = :d AND tenant_id = :t ORDER BY starts_on",
+             soci::use(key), soci::use(tenant));
+        for (const auto& r : rows)
+            out.push_back({db::int_at(r, 0), db::int_at(r, 1), db::int_at(r, 2), db::int_at(r, 3), db::text_at(r, 4), db::text_at(r, 5),
+                           db::opt_text_at(r, 6), db::text_at(r, 7)});
+        return out;
+    });
+}
+
+result<std::optional<auth::owner>> agreement_service::agreement_owner(std::int64_t agreement_id)
+{
+    return db_.transact_value<std::optional<auth::owner>>(db::scope::platform(), [&](soci::session& sql) -> result<std::optional<auth::owner>> {
+        auto a = load(sql, agreement_id);
+        if (!a) return std::optional<auth::owner>{};
+        return std::optional<auth::owner>{auth::owner{a->lead_tenant_id, std::nullopt, std::nullopt, a->partner_tenant_id}};
+    });
+}
+
+} // namespace dps::purchasing
