@@ -1,6 +1,7 @@
 // Authentication (bearer token → principal) and authorisation (rule + owner → allow, 403 or 404).
 #include "auth/access_guard.hpp"
 
+#include "http/json_input.hpp"
 #include "http/json_io.hpp"
 #include "identity/identity_service.hpp"
 #include "log/logger.hpp"
@@ -26,19 +27,16 @@ std::string access_rule::describe() const
 access_guard::access_guard(http::router& routes, identity::identity_service& identity) : routes_(routes), identity_(identity)
 {
     // Owners named directly by the path.
+    // Parsed exactly as the handlers parse them (http::id_param), so guard and handler agree on the id.
     add_resolver("tenant_id", [](const std::string& v) -> result<std::optional<owner>> {
-        try {
-            return std::optional<owner>{owner{std::stoll(v), std::nullopt, std::nullopt}};
-        } catch (const std::exception&) {
-            return std::optional<owner>{};
-        }
+        auto id = http::id_param(v);
+        if (!id) return std::optional<owner>{};
+        return std::optional<owner>{owner{*id, std::nullopt, std::nullopt, std::nullopt}};
     });
     add_resolver("provider_id", [](const std::string& v) -> result<std::optional<owner>> {
-        try {
-            return std::optional<owner>{owner{std::nullopt, std::stoll(v), std::nullopt}};
-        } catch (const std::exception&) {
-            return std::optional<owner>{};
-        }
+        auto id = http::id_param(v);
+        if (!id) return std::optional<owner>{};
+        return std::optional<owner>{owner{std::nullopt, *id, std::nullopt, std::nullopt}};
     });
 }
 

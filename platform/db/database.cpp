@@ -18,6 +18,37 @@ struct database::slot {
     std::unique_ptr<soci::session> session;
 };
 
+// A borrowed slot: goes back to the pool on every path out, healthy unless marked otherwise.
+class database::lease {
+public:
+    lease(database& owner, std::unique_ptr<slot> s) : owner_(owner), slot_(std::move(s)) {}
+    ~lease() { owner_.release(std::move(slot_), healthy_ && slot_ && slot_->session && slot_->session->is_connected()); }
+    lease(const lease&) = delete;
+    lease& operator=(const lease&) = delete;
+    soci::session& sql() { return *slot_->session; }
+    void mark_broken() { healthy_ = false; }
+
+private:
+    database& owner_;
+    std::unique_ptr<slot> slot_;
+    bool healthy_ = true;
+};
+
+namespace {
+
+error unavailable(const std::string& detail)
+{
+    return make_error(error_kind::unavailable, "database_unavailable", "the database is unavailable; try again shortly", detail);
+}
+
+// SOCI 4.0 does not always give a lost connection a SQLSTATE: ask the session too.
+bool lost(const soci::soci_error& e, soci::session& sql)
+{
+    return classify(e) == failure_class::connection_lost || !sql.is_connected();
+}
+
+} // namespace
+
 database::database(database_url url, std::size_t pool_size, std::chrono::milliseconds acquire_timeout)
     : url_(std::move(url)), acquire_timeout_(acquire_timeout), capacity_(pool_size == 0 ? 1 : pool_size)
 {
@@ -34,9 +65,8 @@ result<ok_t> database::connect(slot& s)
         for (const auto& statement : connection_setup(url_.kind)) *session << statement;
         s.session = std::move(session);
         return ok_t{};
-    } catch (const soci::soci_error& e) {
-        return make_error(error_kind::unavailable, "database_unavailable", "the database is unavailable; try again shortly",
-                          std::string{"connect to "} + url_.redacted + ": " + e.what());
+    } catch (const std::exception& e) {
+        return unavailable(std::string{"connect to "} + url_.redacted + ": " + e.what());
     }
 }
 
@@ -45,8 +75,7 @@ result<std::unique_ptr<database::slot>> database::acquire()
     std::unique_ptr<slot> s;
     {
         std::unique_lock lock(mutex_);
-        const bool got = available_.wait_for(lock, acquire_timeout_,
-                                             [&] { return !idle_.empty() || outstanding_ < capacity_; });
+        const bool got = available_.wait_for(lock, acquire_timeout_, [&] { return !idle_.empty() || outstanding_ < capacity_; });
         if (!got)
             return make_error(error_kind::unavailable, "database_busy", "the service is busy; try again shortly",
                               "timed out waiting for a database connection");
@@ -72,7 +101,7 @@ void database::release(std::unique_ptr<slot> s, bool healthy)
     {
         std::lock_guard lock(mutex_);
         --outstanding_;
-        if (s && healthy && s->session && s->session->is_connected()) idle_.push_back(std::move(s));
+        if (s && healthy) idle_.push_back(std::move(s));
     }
     available_.notify_one();
 }
@@ -81,17 +110,14 @@ status database::with_session(const std::function<status(soci::session&)>& work)
 {
     auto s = acquire();
     if (!s) return s.err();
-    auto owned = std::move(*s);
+    lease held(*this, std::move(*s));
     try {
-        status out = work(*owned->session);
-        release(std::move(owned), true);
-        return out;
+        return work(held.sql());
     } catch (const soci::soci_error& e) {
-        const bool lost = classify(e) == failure_class::connection_lost;
-        release(std::move(owned), !lost);
+        if (lost(e, held.sql())) held.mark_broken();
         return translate(e);
     } catch (const std::exception& e) {
-        release(std::move(owned), false);
+        held.mark_broken();
         return make_error(error_kind::internal, "internal_error", "an internal error occurred", e.what());
     }
 }
@@ -102,49 +128,49 @@ status database::transact(const scope& where, const std::function<status(soci::s
     for (int attempt = 1;; ++attempt) {
         auto s = acquire();
         if (!s) return s.err();
-        auto owned = std::move(*s);
-        soci::session& sql = *owned->session;
-        bool began = false;
+        lease held(*this, std::move(*s));
+        soci::session& sql = held.sql();
+        bool began = false, working = false;
+        auto roll_back = [&] {
+            if (!began) return;
+            try {
+                sql << "ROLLBACK";
+            } catch (const std::exception&) {
+                held.mark_broken();
+            }
+        };
         try {
             sql << begin_transaction(url_.kind);
             began = true;
             apply_scope(url_.kind, sql, where);
+            working = true;
             status out = work(sql);
+            working = false;
             if (out) sql << "COMMIT";
             else sql << "ROLLBACK";
-            release(std::move(owned), true);
             return out;
         } catch (const soci::soci_error& e) {
-            const auto kind = classify(e);
-            bool healthy = kind != failure_class::connection_lost;
-            if (began && healthy) {
-                try {
-                    sql << "ROLLBACK";
-                } catch (const soci::soci_error&) {
-                    healthy = false;
-                }
-            }
-            release(std::move(owned), healthy);
-            if (kind == failure_class::retryable && attempt < attempts) {
-                std::this_thread::sleep_for(std::chrono::milliseconds{5 * attempt * attempt});
+            const bool connection_lost = lost(e, sql);
+            if (connection_lost) held.mark_broken();
+            else roll_back();
+            // A pooled connection found dead before any work ran: nothing happened, so try a fresh one.
+            const bool retry_fresh = connection_lost && !working && attempt < attempts;
+            const bool retry_conflict = classify(e) == failure_class::retryable && attempt < attempts;
+            if (retry_fresh || retry_conflict) {
+                if (retry_conflict) std::this_thread::sleep_for(std::chrono::milliseconds{5 * attempt * attempt});
                 continue;
             }
-            auto err = translate(e);
+            auto err = connection_lost ? unavailable(e.what()) : translate(e);
             if (err.kind == error_kind::internal || err.kind == error_kind::unavailable)
                 log::error("database_error", {{"detail", err.detail}});
             return err;
         } catch (const std::exception& e) { // a bug in the work: roll back, keep the pool whole
-            bool healthy = true;
-            if (began) {
-                try {
-                    sql << "ROLLBACK";
-                } catch (const std::exception&) {
-                    healthy = false;
-                }
-            }
-            release(std::move(owned), healthy);
+            roll_back();
             log::error("unit_of_work_failed", {{"detail", e.what()}});
             return make_error(error_kind::internal, "internal_error", "an internal error occurred", e.what());
+        } catch (...) {
+            roll_back();
+            throw;
         }
     }
 }

@@ -47,8 +47,10 @@ result<database_url> parse_database_url(const std::string& text)
         }
         // SOCI's PostgreSQL backend wants libpq's keyword=value form, not a URI: rebuild it from libpq's parse.
         std::string keywords;
+        bool has_connect_timeout = false;
         for (auto* o = options.get(); o->keyword; ++o) {
             if (!o->val) continue;
+            has_connect_timeout = has_connect_timeout || std::string{o->keyword} == "connect_timeout";
             std::string value;
             for (const char* c = o->val; *c; ++c) {
                 if (*c == '\\' || *c == '\'') value.push_back('\\');
@@ -56,6 +58,7 @@ result<database_url> parse_database_url(const std::string& text)
             }
             keywords += std::string{keywords.empty() ? "" : " "} + o->keyword + "='" + value + "'";
         }
+        if (!has_connect_timeout) keywords += " connect_timeout='5'"; // an unreachable server fails fast: 503, not a hang
         // Redact the password for logs: postgresql://user:secret@host → postgresql://user:***@host
         static const std::regex password(R"(^(postgres(?:ql)?://[^:@/]*):[^@/]*@)");
         std::string redacted = std::regex_replace(text, password, "$1:***@");

@@ -18,7 +18,7 @@ failure_class classify(const soci::soci_error& e)
         if (state == "23503") return failure_class::foreign_key_violation;
         if (state == "23514" || state == "23502") return failure_class::check_violation;
         if (state == "40001" || state == "40P01") return failure_class::retryable;
-        if (state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" || state == "57P03")
+        if (state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" || state == "57P03" || state == "53300")
             return failure_class::connection_lost;
     }
     if (auto* lite = dynamic_cast<const soci::sqlite3_soci_error*>(&e)) {

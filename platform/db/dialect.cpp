@@ -22,6 +22,9 @@ std::vector<std::string> connection_setup(backend kind)
     return {
         "SET client_min_messages = warning",
         "SET TIME ZONE 'UTC'",
+        // A stuck query must not hold a worker (or a graceful shutdown) for ever.
+        "SET statement_timeout = '30s'",
+        "SET idle_in_transaction_session_timeout = '60s'",
     };
 }
 
@@ -41,6 +44,8 @@ void apply_scope(backend kind, soci::session& sql, const scope& where)
            "set_config('dps.provider_id', :p, true)",
         soci::use(scope_level), soci::use(tenant), soci::use(provider);
 }
+
+const char* for_update(backend kind) { return kind == backend::postgresql ? " FOR UPDATE" : ""; }
 
 std::vector<std::string> migration_lock(backend kind)
 {

@@ -22,6 +22,10 @@ const char* begin_transaction(backend kind);
 // transaction-local, so a pooled connection never carries one request's scope into the next.
 void apply_scope(backend kind, soci::session& sql, const struct scope& where);
 
+// " FOR UPDATE" on PostgreSQL, to lock the rows a SELECT reads until the transaction ends; empty on
+// SQLite, where BEGIN IMMEDIATE already holds the database's single write lock.
+const char* for_update(backend kind);
+
 // Serialises concurrent migration runs (PostgreSQL advisory lock; SQLite's write lock suffices).
 std::vector<std::string> migration_lock(backend kind);
 

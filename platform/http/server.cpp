@@ -24,19 +24,13 @@ struct server::impl {
     impl(server_settings s, const router& r, std::shared_ptr<net::ssl::context> t)
         : settings(std::move(s)), routes(r), tls(std::move(t)), contexts(make_contexts(settings.threads)),
           acceptor(*contexts.front()), workers(settings.threads), grace_timer(*contexts.front()),
-          ctx{routes, settings, *tls, workers, stopping, {}, {}}
+          accept_retry(*contexts.front()), ctx{routes, settings, *tls, workers, stopping, std::make_shared<session_registry>()}
     {
-        ctx.on_start = [this](const std::shared_ptr<session>& started) {
-            std::lock_guard lock(mutex);
-            live[started.get()] = started;
-        };
-        ctx.on_end = [this](session* ended) {
-            std::lock_guard lock(mutex);
-            live.erase(ended);
-            if (stopping.load() && live.empty())
-                net::post(*contexts.front(), [this] { grace_timer.cancel(); }); // all drained: no need to wait out the grace
-        };
+        // All drained: no need to wait out the grace period.
+        ctx.registry->on_drained([this] { net::post(*contexts.front(), [this] { grace_timer.cancel(); }); });
     }
+
+    ~impl() { ctx.registry->detach(); } // sessions destroyed with the io_contexts must not call back into us
 
     // One single-threaded io_context per network thread, connections dealt round-robin: a connection
     // lives on one thread, so no strands and no cross-thread wake-ups on the hot path.
@@ -49,6 +43,8 @@ struct server::impl {
 
     net::io_context& next_context() { return *contexts[next++ % contexts.size()]; }
 
+    std::size_t live_connections() { return ctx.registry->size(); }
+
     void stop_all()
     {
         for (auto& c : contexts) c->stop();
@@ -59,7 +55,18 @@ struct server::impl {
         acceptor.async_accept(next_context(), [this](boost::system::error_code ec, tcp::socket socket) {
             if (ec) {
                 if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
+                // Out of file descriptors (or similar): the pending connection stays queued, so retrying
+                // at once would spin. Back off briefly.
                 log::warn("accept_failed", {{"reason", ec.message()}});
+                accept_retry.expires_after(std::chrono::milliseconds{100});
+                accept_retry.async_wait([this](boost::system::error_code wait_ec) {
+                    if (!wait_ec && !stopping.load()) do_accept();
+                });
+                return;
+            }
+            if (live_connections() >= settings.max_connections) {
+                boost::system::error_code ignored;
+                socket.close(ignored); // over the cap: refuse rather than exhaust file descriptors
             } else {
                 std::make_shared<session>(std::move(socket), ctx)->run();
             }
@@ -77,11 +84,10 @@ struct server::impl {
     tcp::acceptor acceptor;
     net::thread_pool workers;
     net::steady_timer grace_timer;
+    net::steady_timer accept_retry;
     std::atomic<bool> stopping{false};
     session_context ctx;
     std::vector<std::thread> threads;
-    std::mutex mutex;
-    std::unordered_map<session*, std::weak_ptr<session>> live;
     std::once_flag shutdown_once;
 };
 
@@ -129,24 +135,17 @@ void server::shutdown()
     auto& p = *impl_;
     std::call_once(p.shutdown_once, [&p] {
         p.stopping.store(true);
+        p.ctx.registry->begin_shutdown();
         net::post(p.acceptor.get_executor(), [&p] {
             boost::system::error_code ignored;
             p.acceptor.close(ignored);
+            p.accept_retry.cancel();
             for (auto& guard : p.keep_running) guard.reset();
         });
-        std::vector<std::shared_ptr<session>> sessions;
-        {
-            std::lock_guard lock(p.mutex);
-            for (auto& [raw, weak] : p.live)
-                if (auto s = weak.lock()) sessions.push_back(std::move(s));
-        }
-        for (auto& s : sessions) s->stop_if_idle();
+        for (auto& s : p.ctx.registry->snapshot()) s->stop_if_idle();
         // After the grace period, whatever is still running is cut off.
         net::post(*p.contexts.front(), [&p] {
-            {
-                std::lock_guard lock(p.mutex);
-                if (p.live.empty()) return;
-            }
+            if (p.ctx.registry->empty()) return;
             p.grace_timer.expires_after(p.settings.shutdown_grace);
             p.grace_timer.async_wait([&p](boost::system::error_code ec) {
                 if (ec) return; // cancelled: everything drained in time

@@ -18,6 +18,7 @@ struct server_settings {
     std::size_t body_limit = 1024 * 1024;
     std::chrono::milliseconds idle_timeout{30'000};
     std::chrono::milliseconds shutdown_grace{10'000};
+    std::size_t max_connections = 4096; // beyond this, new connections are closed at once
     std::string tls_cert;
     std::string tls_key;
 };

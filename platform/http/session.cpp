@@ -46,8 +46,64 @@ bool is_parse_error(const beast::error_code& ec) { return ec.category() == bhttp
 
 } // namespace
 
+void session_registry::add(const std::shared_ptr<session>& s)
+{
+    std::lock_guard lock(mutex_);
+    live_[s.get()] = s;
+}
+
+void session_registry::remove(session* s)
+{
+    std::function<void()> drained;
+    {
+        std::lock_guard lock(mutex_);
+        live_.erase(s);
+        if (stopping_ && live_.empty()) drained = drained_;
+    }
+    if (drained) drained();
+}
+
+std::vector<std::shared_ptr<session>> session_registry::snapshot()
+{
+    std::lock_guard lock(mutex_);
+    std::vector<std::shared_ptr<session>> out;
+    for (auto& [raw, weak] : live_)
+        if (auto s = weak.lock()) out.push_back(std::move(s));
+    return out;
+}
+
+bool session_registry::empty()
+{
+    std::lock_guard lock(mutex_);
+    return live_.empty();
+}
+
+std::size_t session_registry::size()
+{
+    std::lock_guard lock(mutex_);
+    return live_.size();
+}
+
+void session_registry::on_drained(std::function<void()> fn)
+{
+    std::lock_guard lock(mutex_);
+    drained_ = std::move(fn);
+}
+
+void session_registry::begin_shutdown()
+{
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+}
+
+void session_registry::detach()
+{
+    std::lock_guard lock(mutex_);
+    drained_ = nullptr;
+}
+
 session::session(net::ip::tcp::socket&& socket, session_context& ctx)
-    : stream_(std::move(socket), ctx.tls), ctx_(ctx)
+    : stream_(std::move(socket), ctx.tls), ctx_(ctx), registry_(ctx.registry)
 {
     beast::error_code ec;
     auto& sock = beast::get_lowest_layer(stream_).socket();
@@ -56,14 +112,11 @@ session::session(net::ip::tcp::socket&& socket, session_context& ctx)
     if (!ec) remote_ = peer.address().to_string();
 }
 
-session::~session()
-{
-    if (ctx_.on_end) ctx_.on_end(this);
-}
+session::~session() { registry_->remove(this); }
 
 void session::run()
 {
-    if (ctx_.on_start) ctx_.on_start(shared_from_this());
+    registry_->add(shared_from_this());
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
         beast::get_lowest_layer(self->stream_).expires_after(kHandshakeTimeout);
         self->stream_.async_handshake(net::ssl::stream_base::server,
@@ -122,6 +175,7 @@ void session::on_read(beast::error_code ec, std::size_t)
     if (is_parse_error(ec))
         return fail_request(make_error(error_kind::bad_request, "malformed_request", "malformed HTTP request: " + ec.message()));
     if (ec) return do_close(); // TLS or socket failure: nothing can be sent back
+    if (closing_) return;      // shutdown closed the socket after the read completed: do not act on it
     handle();
 }
 
@@ -143,8 +197,8 @@ void session::handle()
         req.headers.emplace_back(std::move(name), std::string{field.value()});
     }
     req.body = std::move(raw.body());
-    method_ = req.method;
-    path_ = req.path;
+    method_ = req.method.substr(0, 16);
+    path_ = req.path.substr(0, 512); // the log line stays short whatever the client sends
     request_id_ = req.request_id;
     head_ = raw.method() == bhttp::verb::head;
     request_keep_alive_ = raw.keep_alive();

@@ -18,10 +18,36 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
 #include <memory>
 #include <optional>
 
 namespace dps::http {
+
+class session;
+
+// The live sessions, shared by the server and every session (by shared_ptr), so a session destroyed
+// after the server's other parts (queued in a stopped io_context) still has somewhere to unregister.
+class session_registry {
+public:
+    void add(const std::shared_ptr<session>& s);
+    void remove(session* s);
+    std::vector<std::shared_ptr<session>> snapshot();
+    bool empty();
+    std::size_t size();
+    // Called (once per emptying) after shutdown began, when the last session has gone.
+    void on_drained(std::function<void()> fn);
+    void begin_shutdown();
+    void detach(); // the server is going away: no more callbacks
+
+private:
+    std::mutex mutex_;
+    std::unordered_map<session*, std::weak_ptr<session>> live_;
+    std::function<void()> drained_;
+    bool stopping_ = false;
+};
 
 // What every session shares with the server that owns it.
 struct session_context {
@@ -30,8 +56,7 @@ struct session_context {
     boost::asio::ssl::context& tls;
     boost::asio::thread_pool& workers;
     std::atomic<bool>& stopping;
-    std::function<void(const std::shared_ptr<class session>&)> on_start; // registry for shutdown
-    std::function<void(class session*)> on_end;
+    std::shared_ptr<session_registry> registry;
 };
 
 class session : public std::enable_shared_from_this<session> {
@@ -57,6 +82,7 @@ private:
     std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
     boost::beast::http::response<boost::beast::http::string_body> res_;
     session_context& ctx_;
+    std::shared_ptr<session_registry> registry_; // outlives ctx_ if the server is torn down first
     std::string remote_;
     bool busy_ = false; // between a request's first byte handled and its response written
     bool closing_ = false;

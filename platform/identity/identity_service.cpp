@@ -10,6 +10,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <regex>
 
@@ -338,8 +339,34 @@ status identity_service::revoke_labelled_tokens(const acting& by, std::int64_t u
     });
 }
 
+namespace {
+
+// Password hashing is slow on purpose; bound how many run at once so that a flood of logins cannot
+// occupy every worker thread (each takes a fraction of a second of CPU).
+class hashing_slot {
+public:
+    static constexpr int kMaxConcurrent = 1; // with two workers, one stays free for everything else
+    hashing_slot() : held_(in_use_.fetch_add(1) < kMaxConcurrent)
+    {
+        if (!held_) in_use_.fetch_sub(1);
+    }
+    ~hashing_slot()
+    {
+        if (held_) in_use_.fetch_sub(1);
+    }
+    explicit operator bool() const { return held_; }
+
+private:
+    static inline std::atomic<int> in_use_{0};
+    bool held_;
+};
+
+} // namespace
+
 result<issued_token> identity_service::login(const std::string& request_id, const std::string& email_in, const std::string& password)
 {
+    hashing_slot slot;
+    if (!slot) return make_error(error_kind::unavailable, "busy", "too many sign-ins at once; try again in a moment");
     const std::string email = lower(email_in);
     const auto refused = make_error(error_kind::unauthorized, "invalid_credentials", "the email or password is wrong");
     auto state = db_.transact_value<std::optional<store::login_state>>(
@@ -347,13 +374,14 @@ result<issued_token> identity_service::login(const std::string& request_id, cons
     if (!state) return state.err();
     const auto now = clock_.now();
     const std::string now_text = format_timestamp(now);
-    if (!*state || !(*state)->password_hash || (*state)->who.status != "active") {
+    if (!*state || !(*state)->password_hash || (*state)->who.status != "active" || !(*state)->organisation_active) {
         (void)auth::verify_password(password, dummy_hash(limits_.password_iterations)); // same cost as a real check
         log::warn("login_failed", {{"reason", "unknown_account"}, {"request_id", request_id}});
         return refused;
     }
     const auto& s = **state;
     if (s.locked_until && *s.locked_until > now_text) {
+        (void)auth::verify_password(password, dummy_hash(limits_.password_iterations)); // a lock answers no faster
         log::warn("login_throttled", {{"user_id", s.who.id}, {"request_id", request_id}});
         return make_error(error_kind::too_many_requests, "too_many_attempts",
                           "too many failed attempts; try again after " + *s.locked_until);

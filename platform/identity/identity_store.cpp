@@ -298,9 +298,14 @@ std::optional<login_state> find_login(soci::session& sql, const std::string& ema
     std::optional<login_state> out;
     {
         soci::rowset<soci::row> rows =
-            (sql.prepare << "SELECT " << kUserColumns << ", password_hash, failed_logins, locked_until FROM users WHERE email = :e",
+            (sql.prepare << "SELECT u.id, u.kind, u.tenant_id, u.provider_org_id, u.email, u.display_name, u.status, u.created_at, "
+                            "u.password_hash, u.failed_logins, u.locked_until, "
+                            "CASE WHEN COALESCE(t.status, 'active') = 'active' AND COALESCE(p.status, 'active') = 'active' THEN 1 ELSE 0 END "
+                            "FROM users u LEFT JOIN tenants t ON t.id = u.tenant_id "
+                            "LEFT JOIN provider_organisations p ON p.id = u.provider_org_id WHERE u.email = :e",
              soci::use(email));
-        for (const auto& r : rows) out = login_state{user_from(r), opt_text_at(r, 8), static_cast<int>(int_at(r, 9)), opt_text_at(r, 10)};
+        for (const auto& r : rows)
+            out = login_state{user_from(r), opt_text_at(r, 8), static_cast<int>(int_at(r, 9)), opt_text_at(r, 10), int_at(r, 11) == 1};
     }
     if (out) out->who.roles = roles_of(sql, out->who.id);
     return out;

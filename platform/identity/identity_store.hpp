@@ -46,6 +46,7 @@ struct login_state {
     std::optional<std::string> password_hash;
     int failed_logins = 0;
     std::optional<std::string> locked_until;
+    bool organisation_active = true; // the user's tenant or provider organisation is not suspended
 };
 std::optional<login_state> find_login(soci::session& sql, const std::string& email);
 // Counts a failure atomically (concurrent guesses each count) and returns the new count.

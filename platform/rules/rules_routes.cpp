@@ -8,6 +8,8 @@
 
 #include <boost/json.hpp>
 
+#include <climits>
+
 namespace dps::rules {
 namespace {
 
@@ -75,7 +77,8 @@ void add_rules_routes(auth::access_guard& guard, rules_service& rules)
                   auto id = http::id_param(req.param("tenant_id"));
                   auto version = http::id_param(req.param("version"));
                   if (!id) return http::error_response(id.err(), req.request_id);
-                  if (!version) return http::error_response(version.err(), req.request_id);
+                  if (!version || *version > INT_MAX)
+                      return http::error_response(make_error(error_kind::not_found, "not_found", "no such plugin version"), req.request_id);
                   auto v = rules.activate(by(req, p), *id, static_cast<int>(*version));
                   if (!v) return http::error_response(v.err(), req.request_id);
                   return http::json_response(200, to_json(*v));

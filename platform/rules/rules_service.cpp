@@ -5,6 +5,7 @@
 #include "audit/audit_log.hpp"
 #include "core/digest.hpp"
 #include "db/database.hpp"
+#include "db/dialect.hpp"
 #include "db/row_reader.hpp"
 #include "log/logger.hpp"
 
@@ -45,6 +46,32 @@ void audit_write(soci::session& sql, const identity::acting& by, const clock& no
 }
 
 } // namespace
+
+status rules_service::sync_host(std::int64_t tenant_id, const std::string& slug)
+{
+    // Under one lock: read what the database says is active and install exactly that, so two
+    // concurrent uploads or activations cannot leave the host on a version the database has replaced.
+    std::lock_guard lock(install_mutex());
+    std::string source, file;
+    auto read = db_.transact(db::scope::platform(), [&](soci::session& sql) -> status {
+        long long key = tenant_id;
+        soci::indicator ind = soci::i_null;
+        sql << "SELECT source, file_name FROM tenant_plugins WHERE tenant_id = :t AND status = 'active'", soci::use(key),
+            soci::into(source, ind), soci::into(file);
+        return ok_status();
+    });
+    if (!read) return read;
+    if (source.empty()) {
+        host_.uninstall(slug);
+        return ok_status();
+    }
+    auto installed = host_.install(slug, source, file);
+    if (!installed) {
+        log::error("plugin_install_failed", {{"tenant", slug}, {"reason", installed.err().message}});
+        return installed.err();
+    }
+    return ok_status();
+}
 
 boost::json::value to_json(const plugin_version& v)
 {
@@ -159,6 +186,8 @@ result<upload_result> rules_service::upload(const identity::acting& by, std::int
     const std::string fixtures_text = boost::json::serialize(fixtures);
     auto stored = db_.transact_value<plugin_version>(by.data_scope(), [&](soci::session& sql) -> result<plugin_version> {
         long long key = tenant_id, next = 0;
+        // Serialise uploads per tenant so two cannot both take the next version number.
+        sql << std::string{"SELECT id FROM tenants WHERE id = :t"} + db::for_update(db_.kind()), soci::use(key);
         sql << "SELECT COALESCE(MAX(version), 0) + 1 FROM tenant_plugins WHERE tenant_id = :t", soci::use(key), soci::into(next);
         const std::string now = format_timestamp(clock_.now());
         const std::string actor = by.actor();
@@ -176,11 +205,9 @@ result<upload_result> rules_service::upload(const identity::acting& by, std::int
     });
     if (!stored) return stored.err();
 
-    std::lock_guard lock(install_mutex());
-    // Install what the database now says is active (a concurrent upload may have won).
-    auto installed = host_.install(*slug, source, file);
-    if (!installed) return installed.err();
-    return upload_result{*stored, *installed, *report};
+    if (auto synced = sync_host(tenant_id, *slug); !synced) return synced.err();
+    auto info = host_.info(*slug);
+    return upload_result{*stored, info ? *info : plugins::plugin_info{}, *report};
 }
 
 result<std::vector<plugin_version>> rules_service::versions(const identity::acting& by, std::int64_t tenant_id)
@@ -234,9 +261,7 @@ result<plugin_version> rules_service::activate(const identity::acting& by, std::
         return *v;
     });
     if (!chosen) return chosen.err();
-    std::lock_guard lock(install_mutex());
-    auto installed = host_.install(*slug, source, chosen->file_name);
-    if (!installed) return installed.err();
+    if (auto synced = sync_host(tenant_id, *slug); !synced) return synced.err();
     return chosen;
 }
 

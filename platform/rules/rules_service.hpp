@@ -56,6 +56,7 @@ public:
     result<std::string> tenant_key(std::int64_t tenant_id);
 
 private:
+    status sync_host(std::int64_t tenant_id, const std::string& slug);
     result<std::vector<std::string>> lead_lots_for(const boost::json::value& fixtures);
 
     db::database& db_;

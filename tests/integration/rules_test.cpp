@@ -140,3 +140,41 @@ TEST_F(rules_api, AHostilePluginFailsOnlyItsOwnTenant)
     EXPECT_EQ(bad.load(), 0) << "council A's requests must keep succeeding";
     EXPECT_EQ(client.get("/healthz").status, 200);
 }
+
+TEST_F(rules_api, ConcurrentUploadsLeaveTheHostOnTheVersionTheDatabaseMarksActive)
+{
+    // Each upload returns a distinct fee; whichever commits last must be the one that runs.
+    std::vector<std::thread> uploaders;
+    std::atomic<int> stored{0};
+    for (int t = 0; t < 2; ++t)
+        uploaders.emplace_back([&, t] {
+            test::https_client client(platform.port());
+            for (int i = 0; i < 4; ++i) {
+                const int fee = 200000 + t * 1000 + i;
+                const std::string fixtures = R"({"cases":[{"name":"fee","hook":"annual_fee","args":[{"code":"lot1"},{}],"expect":)" +
+                                             std::to_string(fee) + "}]}";
+                if (upload(client, "return { annual_fee = function() return " + std::to_string(fee) + " end }", fixtures).status == 201)
+                    ++stored;
+            }
+        });
+    for (auto& u : uploaders) u.join();
+    EXPECT_EQ(stored.load(), 8) << "concurrent uploads each get their own version number";
+    test::https_client client(platform.port());
+    const auto active = client.get(base(), as("A:tenant_admin")).json();
+    EXPECT_EQ(active.at("version"), 9);
+    const auto versions = client.get(base() + "/versions", as("A:tenant_admin")).json().at("items").as_array();
+    std::int64_t active_fee = -1;
+    for (const auto& v : versions)
+        if (v.at("status") == "active") active_fee = v.at("version").as_int64();
+    EXPECT_EQ(active_fee, 9);
+    // The host must compute the fee that version 9's source (as stored) returns.
+    std::string source;
+    ASSERT_TRUE(platform.app().database().transact(db::scope::platform(), [&](soci::session& sql) -> status {
+        long long tenant = tenant_a.id;
+        sql << "SELECT source FROM tenant_plugins WHERE tenant_id = :t AND version = 9", soci::use(tenant), soci::into(source);
+        return ok_status();
+    }).ok());
+    const auto host_fee = fee(client, tenant_a.id, "A:tenant_admin").json().at("result").as_int64();
+    EXPECT_NE(source.find("return " + std::to_string(host_fee) + " end"), std::string::npos)
+        << "host runs fee " << host_fee << " but the active source is: " << source;
+}
