@@ -48,9 +48,9 @@ bool has_action(const std::array<move, N>& moves, std::string_view action)
 const char* noun(lifecycle which)
 {
     switch (which) {
-    case lifecycle::dps: return "DPS";
-    case lifecycle::application: return "application";
-    case lifecycle::agreement: return "access agreement";
+    case lifecycle::dps: return "a DPS";
+    case lifecycle::application: return "an application";
+    case lifecycle::agreement: return "an access agreement";
     }
     return "object";
 }
@@ -77,7 +77,7 @@ result<std::string> next_state(lifecycle which, std::string_view from, std::stri
     }
     if (m) return std::string{m->to};
     return make_error(error_kind::conflict, "illegal_transition",
-                      std::string{"cannot "} + std::string{action} + " a " + noun(which) + " that is " + std::string{from},
+                      std::string{"cannot "} + std::string{action} + " " + noun(which) + " that is " + std::string{from},
                       std::string{from});
 }
 

@@ -13,6 +13,7 @@
 
 #include <boost/json.hpp>
 
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -235,7 +236,32 @@ int run(const std::vector<std::string>& words, dps::db::database& db, const dps:
             if (!file) return fail("cannot write " + out);
             file << boost::json::serialize(*tokens) << "\n";
         }
-        std::printf("demo data ready; tokens written to %s\n", out.c_str());
+        // The same tokens as shell variables (NEWHAM_COMMISSIONER=…), for `source var/demo-tokens.env`.
+        const std::string env_out = out.substr(0, out.rfind('.')) + ".env";
+        {
+            const auto old_mask = ::umask(077);
+            std::ofstream file(env_out, std::ios::trunc);
+            ::umask(old_mask);
+            if (!file) return fail("cannot write " + env_out);
+            auto name = [](std::string text) {
+                for (auto& c : text) c = std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : '_';
+                return text;
+            };
+            for (const auto& [key, value] : *tokens) {
+                if (value.is_string()) file << name(std::string{key}) << "=" << value.as_string().c_str() << "\n";
+                if (!value.is_object() || key == "password_login") continue;
+                for (const auto& [inner, v] : value.as_object()) {
+                    if (key == "providers") {
+                        for (const auto& [role, t] : v.as_object())
+                            file << name(std::string{inner}) << "_" << name(std::string{role}) << "="
+                                 << (t.is_string() ? std::string{t.as_string()} : std::to_string(t.as_int64())) << "\n";
+                    } else if (v.is_string()) {
+                        file << name(std::string{key}) << "_" << name(std::string{inner}) << "=" << v.as_string().c_str() << "\n";
+                    }
+                }
+            }
+        }
+        std::printf("demo data ready; tokens written to %s and %s\n", out.c_str(), env_out.c_str());
         return 0;
     }
     return fail("unknown command or wrong arguments: " + command + "\n" + kUsage);
