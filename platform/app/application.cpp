@@ -3,6 +3,10 @@
 
 #include "app/system_routes.hpp"
 #include "auth/access_guard.hpp"
+#include "calloff/award_service.hpp"
+#include "calloff/calloff_routes.hpp"
+#include "calloff/calloff_service.hpp"
+#include "calloff/idempotency.hpp"
 #include "dps/agreement_service.hpp"
 #include "dps/dps_routes.hpp"
 #include "dps/dps_service.hpp"
@@ -79,6 +83,9 @@ result<std::unique_ptr<application>> application::create(const config& settings,
     if (auto loaded = app->rules_->load_active(); !loaded) return loaded.err();
     app->dps_ = std::make_unique<purchasing::dps_service>(*app->db_, *app->clock_, *app->plugins_);
     app->agreements_ = std::make_unique<purchasing::agreement_service>(*app->db_, *app->clock_, *app->plugins_);
+    app->calloffs_ = std::make_unique<calloff::calloff_service>(*app->db_, *app->clock_, *app->plugins_);
+    app->awards_ = std::make_unique<calloff::award_service>(*app->db_, *app->clock_, *app->plugins_);
+    app->idempotency_ = std::make_unique<calloff::idempotency>(*app->db_, *app->clock_);
     app->routes_ = std::make_unique<http::router>();
     app->guard_ = std::make_unique<auth::access_guard>(*app->routes_, *app->identity_);
     add_system_routes(*app->guard_, *app->db_);
@@ -86,6 +93,7 @@ result<std::unique_ptr<application>> application::create(const config& settings,
     rules::add_rules_routes(*app->guard_, *app->rules_);
     purchasing::add_dps_routes(*app->guard_, *app->dps_);
     purchasing::add_agreement_routes(*app->guard_, *app->agreements_, *app->dps_);
+    calloff::add_calloff_routes(*app->guard_, *app->calloffs_, *app->awards_, *app->idempotency_);
     if (extra_routes) extra_routes(*app->routes_);
 
     http::server_settings s;
@@ -113,6 +121,8 @@ plugins::plugin_host& application::plugins() { return *plugins_; }
 rules::rules_service& application::rules() { return *rules_; }
 purchasing::dps_service& application::dps() { return *dps_; }
 purchasing::agreement_service& application::agreements() { return *agreements_; }
+calloff::calloff_service& application::calloffs() { return *calloffs_; }
+calloff::award_service& application::awards() { return *awards_; }
 const auth::access_guard& application::guard() const { return *guard_; }
 const http::router& application::routes() const { return *routes_; }
 

@@ -16,6 +16,7 @@ namespace dps::identity { class identity_service; }
 namespace dps::plugins { class plugin_host; }
 namespace dps::rules { class rules_service; }
 namespace dps::purchasing { class dps_service; class agreement_service; }
+namespace dps::calloff { class calloff_service; class award_service; class idempotency; }
 
 namespace dps::app {
 
@@ -41,6 +42,8 @@ public:
     rules::rules_service& rules();
     purchasing::dps_service& dps();
     purchasing::agreement_service& agreements();
+    calloff::calloff_service& calloffs();
+    calloff::award_service& awards();
     const auth::access_guard& guard() const;
 
 private:
@@ -52,6 +55,9 @@ private:
     std::unique_ptr<rules::rules_service> rules_;
     std::unique_ptr<purchasing::dps_service> dps_;
     std::unique_ptr<purchasing::agreement_service> agreements_;
+    std::unique_ptr<calloff::calloff_service> calloffs_;
+    std::unique_ptr<calloff::award_service> awards_;
+    std::unique_ptr<calloff::idempotency> idempotency_;
     std::unique_ptr<http::router> routes_;
     std::unique_ptr<auth::access_guard> guard_;
     std::unique_ptr<http::server> server_;

@@ -13,7 +13,8 @@ namespace dps::app {
 
 void add_system_routes(auth::access_guard& routes, db::database& db)
 {
-    routes.add_public("GET", "/healthz", [](http::request&) { return http::json_response(200, {{"status", "ok"}}); },
+    // Liveness only: a constant body, cheap enough for a load balancer to poll hard.
+    routes.add_public("GET", "/healthz", [](http::request&) { return http::response{200, "application/json", R"({"status":"ok"})", {}, false}; },
                {.runs_inline = true});
 
     routes.add_public("GET", "/readyz", [&db](http::request& req) {

@@ -5,6 +5,7 @@
 #include "dps/dps_service.hpp"
 #include "http/json_input.hpp"
 #include "http/json_io.hpp"
+#include "http/replies.hpp"
 
 #include <boost/json.hpp>
 
@@ -13,25 +14,14 @@ namespace {
 
 using auth::role;
 using http::request;
+using http::no_content;
+using http::reply;
+using http::reply_list;
 using http::response;
 
 identity::acting by(const request& req, const auth::principal& p) { return {&p, req.request_id}; }
 
-template <class T>
-response reply(const request& req, const result<T>& r, int status = 200)
-{
-    if (!r) return http::error_response(r.err(), req.request_id);
-    return http::json_response(status, to_json(*r));
-}
 
-template <class T>
-response reply_list(const request& req, const result<std::vector<T>>& r)
-{
-    if (!r) return http::error_response(r.err(), req.request_id);
-    boost::json::array items;
-    for (const auto& item : *r) items.push_back(to_json(item));
-    return http::json_response(200, {{"items", std::move(items)}});
-}
 
 // The query string's status=… filter, if any.
 std::optional<std::string> status_filter(const request& req)

@@ -251,13 +251,7 @@ void session::respond(response r)
     res_.keep_alive(keep_alive);
 
     const auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
-    log::info("access", {{"method", method_},
-                         {"path", path_},
-                         {"status", r.status},
-                         {"bytes", body_size},
-                         {"duration_us", static_cast<long long>(elapsed * 1000)},
-                         {"request_id", request_id_},
-                         {"remote", remote_}});
+    log::access({method_, path_, request_id_, remote_, r.status, body_size, static_cast<long long>(elapsed * 1000)});
 
     beast::get_lowest_layer(stream_).expires_after(ctx_.settings.idle_timeout);
     bhttp::async_write(stream_, res_, [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t n) {

@@ -4,6 +4,7 @@
 #include "auth/access_guard.hpp"
 #include "http/json_input.hpp"
 #include "http/json_io.hpp"
+#include "http/replies.hpp"
 #include "identity/identity_service.hpp"
 
 #include <boost/json.hpp>
@@ -14,34 +15,16 @@ namespace {
 using auth::access_rule;
 using auth::role;
 using http::request;
+using http::no_content;
+using http::reply;
+using http::reply_list;
 using http::response;
 
 const std::vector<role> kCouncilRoles{role::tenant_admin, role::commissioner, role::approver,
                                       role::contract_manager, role::finance, role::auditor};
 
-template <class T>
-response reply(const request& req, const result<T>& r, int status = 200)
-{
-    if (!r) return http::error_response(r.err(), req.request_id);
-    return http::json_response(status, to_json(*r));
-}
 
-template <class T>
-response reply_list(const request& req, const result<std::vector<T>>& r)
-{
-    if (!r) return http::error_response(r.err(), req.request_id);
-    boost::json::array items;
-    for (const auto& item : *r) items.push_back(to_json(item));
-    return http::json_response(200, {{"items", std::move(items)}});
-}
 
-response no_content(const request& req, const status& s)
-{
-    if (!s) return http::error_response(s.err(), req.request_id);
-    response r;
-    r.status = 204;
-    return r;
-}
 
 acting by(const request& req, const auth::principal& p) { return acting{&p, req.request_id}; }
 

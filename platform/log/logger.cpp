@@ -29,6 +29,8 @@ const char* name(level lvl)
     return "info";
 }
 
+void emit(std::string& text);
+
 } // namespace
 
 void write(level lvl, std::string_view event, boost::json::object fields)
@@ -40,6 +42,34 @@ void write(level lvl, std::string_view event, boost::json::object fields)
     line["event"] = event;
     for (auto& kv : fields) line[kv.key()] = std::move(kv.value());
     std::string text = boost::json::serialize(line);
+    emit(text);
+}
+
+namespace {
+
+// JSON string escaping for log fields; bytes outside ASCII are escaped too, so a line stays valid
+// JSON whatever a client put in its request line.
+void append_json_string(std::string& out, std::string_view text)
+{
+    static constexpr char hex[] = "0123456789abcdef";
+    out.push_back('"');
+    for (unsigned char c : text) {
+        if (c == '"' || c == '\\') {
+            out.push_back('\\');
+            out.push_back(static_cast<char>(c));
+        } else if (c < 0x20 || c >= 0x7f) {
+            out += "\\u00";
+            out.push_back(hex[c >> 4]);
+            out.push_back(hex[c & 0xf]);
+        } else {
+            out.push_back(static_cast<char>(c));
+        }
+    }
+    out.push_back('"');
+}
+
+void emit(std::string& text)
+{
     if (has_sink_.load(std::memory_order_acquire)) {
         std::lock_guard lock(mutex_);
         if (sink_) return sink_(text);
@@ -51,6 +81,33 @@ void write(level lvl, std::string_view event, boost::json::object fields)
         if (n <= 0) break; // nowhere to report a failing log; drop the line rather than block
         done += static_cast<std::size_t>(n);
     }
+}
+
+} // namespace
+
+void access(const access_record& r)
+{
+    if (level::info < minimum_) return;
+    std::string line;
+    line.reserve(256);
+    line += R"({"ts":")";
+    line += format_timestamp(system_clock_now());
+    line += R"(","level":"info","event":"access","method":)";
+    append_json_string(line, r.method);
+    line += R"(,"path":)";
+    append_json_string(line, r.path);
+    line += R"(,"status":)";
+    line += std::to_string(r.status);
+    line += R"(,"bytes":)";
+    line += std::to_string(r.bytes);
+    line += R"(,"duration_us":)";
+    line += std::to_string(r.duration_us);
+    line += R"(,"request_id":)";
+    append_json_string(line, r.request_id);
+    line += R"(,"remote":)";
+    append_json_string(line, r.remote);
+    line += '}';
+    emit(line);
 }
 
 void set_sink(std::function<void(std::string_view)> sink)

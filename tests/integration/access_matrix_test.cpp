@@ -2,11 +2,14 @@
 // A route missing from the table below fails the test, so a new endpoint cannot ship without
 // stating who may call it.
 #include "auth/access_guard.hpp"
+#include "calloff/award_service.hpp"
+#include "calloff/calloff_service.hpp"
 #include "dps/agreement_service.hpp"
 #include "dps/dps_service.hpp"
 #include "http/router.hpp"
 #include "support/https_client.hpp"
 #include "support/identity_fixture.hpp"
+#include "support/manual_clock.hpp"
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
@@ -87,15 +90,48 @@ const std::map<std::string, expectation>& table()
         {"POST /v1/dps/{dps_id}/spend-authorities", {"", {"A:tenant_admin", "A:finance", "B:tenant_admin"}}},
         {"GET /v1/dps/{dps_id}/spend-authorities", {"", {"A:tenant_admin", "A:commissioner", "A:finance", "A:auditor", "B:tenant_admin",
                                                          "B:commissioner"}}},
+        // Stage two: A calls off from its lot; P (admitted) has bid; A's award became a contract with P.
+        {"POST /v1/dps/{dps_id}/call-offs", {"", {"A:tenant_admin", "A:commissioner", "B:tenant_admin", "B:commissioner"}}},
+        {"GET /v1/call-offs", {"", {"A:tenant_admin", "A:commissioner", "A:approver", "A:contract_manager", "A:finance", "A:auditor",
+                                    "B:tenant_admin", "B:commissioner", "P:provider_admin", "P:bidder", "Q:provider_admin"}}},
+        // Providers see a call-off only while admitted to its lot: B and Q get 404 from the service.
+        {"GET /v1/call-offs/{call_off_id}", {"AP", {"A:tenant_admin", "A:commissioner", "A:approver", "A:contract_manager", "A:finance",
+                                                    "A:auditor", "P:provider_admin", "P:bidder"}}},
+        {"POST /v1/call-offs/{call_off_id}/publish", {"A", {"A:tenant_admin", "A:commissioner"}}},
+        {"GET /v1/call-offs/{call_off_id}/bids", {"A", {"A:tenant_admin", "A:commissioner", "A:approver", "A:auditor"}}},
+        {"POST /v1/call-offs/{call_off_id}/bids", {"", {"P:provider_admin", "P:bidder", "Q:provider_admin"}}},
+        {"POST /v1/call-offs/{call_off_id}/evaluation", {"A", {"A:tenant_admin", "A:commissioner"}}},
+        {"POST /v1/call-offs/{call_off_id}/unfilled", {"A", {"A:tenant_admin", "A:commissioner"}}},
+        {"POST /v1/call-offs/{call_off_id}/award", {"A", {"A:tenant_admin", "A:commissioner"}}},
+        {"GET /v1/bids/{bid_id}", {"P", {"P:provider_admin", "P:bidder"}}},
+        {"PATCH /v1/bids/{bid_id}", {"P", {"P:provider_admin", "P:bidder"}}},
+        {"POST /v1/bids/{bid_id}/withdraw", {"P", {"P:provider_admin", "P:bidder"}}},
+        {"GET /v1/awards/{award_id}", {"A", {"A:tenant_admin", "A:commissioner", "A:approver", "A:contract_manager", "A:finance",
+                                             "A:auditor"}}},
+        // fill() grants A's commissioner the approver role (authority cabinet) for {grant_id}: it passes too.
+        {"POST /v1/awards/{award_id}/approvals", {"A", {"A:approver", "A:commissioner"}}},
+        {"GET /v1/contracts", {"", {"A:tenant_admin", "A:commissioner", "A:approver", "A:contract_manager", "A:finance", "A:auditor",
+                                    "B:tenant_admin", "B:commissioner", "P:provider_admin", "P:bidder", "Q:provider_admin"}}},
+        {"GET /v1/contracts/{contract_id}", {"AP", {"A:tenant_admin", "A:commissioner", "A:approver", "A:contract_manager", "A:finance",
+                                                    "A:auditor", "P:provider_admin", "P:bidder"}}},
     };
     return t;
 }
 
 const std::set<std::string> kPublic{"GET /healthz", "GET /readyz", "GET /v1/version", "POST /v1/sessions"};
 
+// The matrix's clock: stage two needs a bid deadline to pass while the fixture is built.
+std::shared_ptr<test::manual_clock> matrix_clock()
+{
+    using namespace std::chrono;
+    static auto clock = std::make_shared<test::manual_clock>(sys_days{year{2026} / June / 1} + hours{12});
+    clock->set_date(year{2026} / June / 1);
+    return clock;
+}
+
 class access_matrix : public ::testing::Test, protected test::identity_fixture {
 protected:
-    access_matrix()
+    access_matrix() : identity_fixture(matrix_clock())
     {
         auto& app = platform.app();
         auto as = [&](const std::string& key) {
@@ -114,7 +150,32 @@ protected:
         auto agreement = app.agreements().request(as("B:commissioner"), dps_id_, {"lot1"}, "2026-01-01", "2027-12-31");
         agreement_id_ = agreement->id;
         fee_id_ = app.agreements().decide(as("A:commissioner"), agreement_id_, "accept")->fees.front().id;
+
+        // Stage two: P admitted; call-off 1 bid on, evaluated, awarded and approved (a contract);
+        // call-off 2 open with P's bid. The plugin has no approval_route: the budget holder approves.
+        (void)app.dps().decide(as("A:commissioner"), application_id_, {"admit", {}, {}, {}});
+        (void)identity().grant_role({nullptr, "matrix"}, members.at("A:approver").who.id, {0, auth::role::approver, "budget_holder"});
+        const auto commissioner = as("A:commissioner");
+        const auto approver = as("A:approver");
+        const auto bidder = as("P:bidder");
+        const boost::json::object package{{"category", "home care"}, {"hours_per_week", 10}, {"area", "E15"},
+                                          {"start_date", "2026-07-01"}, {"duration_weeks", 10}, {"requirements", "personal care"}};
+        const calloff::bid_input offer{2000, 10, std::nullopt, "2026-07-01", ""};
+        auto first = app.calloffs().create(commissioner, dps_id_, {"lot1", "First", "2026-06-10T12:00:00Z", package, {}});
+        (void)app.calloffs().publish(commissioner, first->id);
+        (void)app.calloffs().submit_bid(bidder, first->id, offer);
+        auto second = app.calloffs().create(commissioner, dps_id_, {"lot1", "Second", "2026-06-20T12:00:00Z", package, {}});
+        call_off_id_ = second->id;
+        (void)app.calloffs().publish(commissioner, call_off_id_);
+        bid_id_ = app.calloffs().submit_bid(bidder, call_off_id_, offer)->id;
+        matrix_clock_->set_date(std::chrono::year{2026} / std::chrono::June / 11);
+        (void)app.calloffs().evaluate(commissioner, first->id);
+        award_id_ = app.awards().propose(commissioner, first->id, std::nullopt)->id;
+        contract_id_ = *app.awards().decide(approver, award_id_, "approve", std::nullopt)->contract_id;
     }
+
+    std::shared_ptr<test::manual_clock> matrix_clock_ = matrix_clock();
+    std::int64_t call_off_id_ = 0, bid_id_ = 0, award_id_ = 0, contract_id_ = 0;
 
     std::int64_t dps_id_ = 0, application_id_ = 0, agreement_id_ = 0, fee_id_ = 0;
 
@@ -134,6 +195,10 @@ protected:
             {"{application_id}", std::to_string(application_id_)},
             {"{agreement_id}", std::to_string(agreement_id_)},
             {"{fee_id}", std::to_string(fee_id_)},
+            {"{call_off_id}", std::to_string(call_off_id_)},
+            {"{bid_id}", std::to_string(bid_id_)},
+            {"{award_id}", std::to_string(award_id_)},
+            {"{contract_id}", std::to_string(contract_id_)},
         };
         std::string path = pattern;
         for (const auto& [k, v] : values)

@@ -1,0 +1,312 @@
+// Awards, approvals in the order the council's route gives, spend authority, contracts.
+#include "calloff/award_service.hpp"
+
+#include "auth/access_guard.hpp"
+#include "calloff/calloff_store.hpp"
+#include "calloff/lifecycles.hpp"
+#include "db/database.hpp"
+#include "db/row_reader.hpp"
+#include "plugins/plugin_host.hpp"
+
+#include <boost/json.hpp>
+#include <soci/soci.h>
+
+namespace dps::calloff {
+
+using identity::acting;
+using namespace store;
+
+namespace {
+
+struct authority_period {
+    std::int64_t limit_pence = 0;
+    std::string from, to; // inclusive dates
+    std::optional<std::int64_t> dps_id; // a recorded authority is for one DPS; the plugin's covers them all
+};
+
+bool is_council(const acting& by) { return by.caller && by.caller->tenant_id; }
+
+bool holds_authority(const auth::principal& p, const std::string& authority)
+{
+    for (const auto& g : p.roles)
+        if (g.granted == auth::role::approver && g.authority == authority) return true;
+    return false;
+}
+
+// The authorities a new contract starting on `starts_on` must fit: those recorded for the DPS and
+// the one the council's plugin declares, each only if its period covers the start.
+std::vector<authority_period> authorities_for(soci::session& sql, std::int64_t tenant_id, std::int64_t dps_id,
+                                              const std::string& starts_on, const std::optional<plugins::spend_authority>& declared)
+{
+    std::vector<authority_period> out;
+    long long tenant = tenant_id, dps = dps_id;
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT limit_pence, starts_on, ends_on FROM spend_authorities WHERE tenant_id = :t AND dps_id = :d "
+                        "AND starts_on <= :s AND ends_on >= :s2",
+         soci::use(tenant), soci::use(dps), soci::use(starts_on), soci::use(starts_on));
+    for (const auto& r : rows) out.push_back({db::int_at(r, 0), db::text_at(r, 1), db::text_at(r, 2), dps_id});
+    if (declared && declared->from <= starts_on && starts_on <= declared->to)
+        out.push_back({declared->limit_pence, declared->from, declared->to, std::nullopt});
+    return out;
+}
+
+// Committed spend = the values of the council's contracts starting in the authority's period.
+std::int64_t committed(soci::session& sql, std::int64_t tenant_id, const authority_period& a)
+{
+    long long tenant = tenant_id, dps = a.dps_id.value_or(0), total = 0;
+    soci::indicator ind = soci::i_null;
+    if (a.dps_id)
+        sql << "SELECT sum(value_pence) FROM contracts WHERE tenant_id = :t AND dps_id = :d AND starts_on >= :f AND starts_on <= :to",
+            soci::use(tenant), soci::use(dps), soci::use(a.from), soci::use(a.to), soci::into(total, ind);
+    else
+        sql << "SELECT sum(value_pence) FROM contracts WHERE tenant_id = :t AND starts_on >= :f AND starts_on <= :to",
+            soci::use(tenant), soci::use(a.from), soci::use(a.to), soci::into(total, ind);
+    return ind == soci::i_null ? 0 : total;
+}
+
+// Refuses a value that would take committed spend past any authority, saying how much headroom is left.
+status within_authority(soci::session& sql, std::int64_t tenant_id, std::int64_t value, const std::vector<authority_period>& authorities)
+{
+    for (const auto& a : authorities) {
+        const std::int64_t used = committed(sql, tenant_id, a), headroom = a.limit_pence - used;
+        if (used + value > a.limit_pence)
+            return make_error(error_kind::conflict, "spend_authority_exceeded",
+                              "an award of " + pounds(value) + " would take committed spend to " + pounds(used + value) +
+                                  ", above the spend authority of " + pounds(a.limit_pence) + " for " + a.from + " to " + a.to +
+                                  "; headroom left: " + pounds(headroom < 0 ? 0 : headroom) + " (" +
+                                  std::to_string(headroom < 0 ? 0 : headroom) + " pence)");
+    }
+    return ok_status();
+}
+
+} // namespace
+
+award_service::award_service(db::database& db, const clock& now, plugins::plugin_host& plugins) : db_(db), clock_(now), plugins_(plugins) {}
+
+result<std::string> award_service::slug_of(std::int64_t tenant_id)
+{
+    return db_.transact_value<std::string>(db::scope::platform(), [&](soci::session& sql) -> result<std::string> {
+        long long key = tenant_id;
+        std::string slug;
+        sql << "SELECT slug FROM tenants WHERE id = :id", soci::use(key), soci::into(slug);
+        if (!sql.got_data()) return not_found("council");
+        return slug;
+    });
+}
+
+result<award> award_service::propose(const acting& by, std::int64_t call_off_id, std::optional<std::int64_t> bid_id)
+{
+    if (!is_council(by)) return forbidden("only the calling council awards");
+    // Read the bid to award, then ask the council's plugin for the route and authority outside any transaction.
+    std::optional<call_off> c;
+    std::optional<bid> chosen;
+    auto read = db_.transact(by.data_scope(), [&](soci::session& sql) -> status {
+        c = load_call_off(sql, call_off_id);
+        if (!c || c->tenant_id != *by.caller->tenant_id) return not_found("call-off");
+        if (auto to = next_state(lifecycle::call_off, c->status, "propose_award"); !to) return to.err();
+        for (const auto& b : live_bids(sql, c->id))
+            if ((bid_id && b.id == *bid_id) || (!bid_id && b.rank == 1)) chosen = b;
+        if (!chosen) return bid_id ? not_found("bid on this call-off") : conflict("no_bids", "the call-off has no ranked bid to award");
+        return ok_status();
+    });
+    if (!read) return read.err();
+    auto slug = slug_of(c->tenant_id);
+    if (!slug) return slug.err();
+    const std::int64_t value = chosen->total_pence;
+    std::vector<plugins::approval_step> route{{"budget_holder", {}}};
+    auto routed = plugins_.approval_route(*slug, {{"value_pence", value}, {"kind", "award"}});
+    if (routed) route = *routed;
+    else if (routed.err().code != "plugin_not_installed") return routed.err();
+    auto declared = plugins_.spend_authority(*slug);
+    if (!declared && declared.err().code != "plugin_not_installed") return declared.err();
+    const std::optional<plugins::spend_authority> authority = declared ? *declared : std::nullopt;
+
+    return db_.transact_value<award>(by.data_scope(), [&](soci::session& sql) -> result<award> {
+        auto current = load_call_off(sql, call_off_id, lock_rows(db_.kind()));
+        if (!current) return not_found("call-off");
+        auto to = next_state(lifecycle::call_off, current->status, "propose_award");
+        if (!to) return to.err(); // the other commissioner's award got there first
+        // An award that could never be approved within the authority is refused now, not at the last signature.
+        if (auto ok = within_authority(sql, current->tenant_id, value,
+                                       authorities_for(sql, current->tenant_id, current->dps_id, current->starts_on, authority));
+            !ok)
+            return ok.err();
+        const std::string at = format_timestamp(clock_.now()), actor = by.actor();
+        long long id = 0, call_off_key = current->id, tenant = current->tenant_id, bid_key = chosen->id,
+                  provider = chosen->provider_org_id, value_v = value;
+        sql << "INSERT INTO awards (call_off_id, tenant_id, bid_id, provider_org_id, kind, value_pence, status, proposed_by, created_at) "
+               "VALUES (:c, :t, :b, :p, 'award', :v, 'pending', :by, :at) RETURNING id",
+            soci::use(call_off_key), soci::use(tenant), soci::use(bid_key), soci::use(provider), soci::use(value_v), soci::use(actor),
+            soci::use(at), soci::into(id);
+        long long step = 0;
+        for (const auto& s : route) {
+            ++step;
+            boost::json::array consulted;
+            for (const auto& name : s.in_consultation_with) consulted.emplace_back(name);
+            const std::string consulted_text = boost::json::serialize(consulted);
+            sql << "INSERT INTO award_approvals (award_id, tenant_id, step, authority, in_consultation_with, status) "
+                   "VALUES (:a, :t, :s, :au, :c, 'pending')",
+                soci::use(id), soci::use(tenant), soci::use(step), soci::use(s.authority), soci::use(consulted_text);
+        }
+        record(sql, *current, chosen->provider_org_id, "award", id, "propose", std::nullopt, "pending",
+               pounds(value) + " to bid " + std::to_string(chosen->id) + "; " + std::to_string(route.size()) + " approvals", by, clock_);
+        move_call_off(sql, *current, "propose_award", *to, std::nullopt, by, clock_);
+        return *load_award(sql, id);
+    });
+}
+
+result<award> award_service::decide(const acting& by, std::int64_t award_id, const std::string& decision,
+                                    const std::optional<std::string>& comment)
+{
+    if (decision != "approve" && decision != "reject") return invalid("decision", "approve or reject");
+    if (decision == "reject" && (!comment || comment->empty())) return invalid("comment", "say why the award is rejected");
+    if (comment && comment->size() > 4000) return invalid("comment", "at most 4000 characters");
+    if (!is_council(by)) return forbidden("only the calling council's approvers decide on awards");
+    // The authority the council's plugin declares is read before the transaction; the check runs under the lock.
+    std::optional<plugins::spend_authority> declared;
+    {
+        auto slug = slug_of(*by.caller->tenant_id);
+        if (!slug) return slug.err();
+        auto got = plugins_.spend_authority(*slug);
+        if (got) declared = *got;
+        else if (got.err().code != "plugin_not_installed") return got.err();
+    }
+    return db_.transact_value<award>(by.data_scope(), [&](soci::session& sql) -> result<award> {
+        auto a = load_award(sql, award_id, lock_rows(db_.kind()));
+        if (!a || a->tenant_id != *by.caller->tenant_id) return not_found("award");
+        auto award_to = next_state(lifecycle::award, a->status, decision);
+        if (!award_to) return award_to.err();
+        const approval* step = nullptr;
+        for (const auto& s : a->approvals)
+            if (s.status == "pending") { step = &s; break; }
+        if (!step) return conflict("illegal_transition", "the award has no approval waiting", a->status);
+        if (!holds_authority(*by.caller, step->authority))
+            return forbidden("approval " + std::to_string(step->step) + " of " + std::to_string(a->approvals.size()) +
+                             " needs an approver holding the authority '" + step->authority + "'");
+        auto c = load_call_off(sql, a->call_off_id, lock_rows(db_.kind()));
+        const std::string at = format_timestamp(clock_.now()), actor = by.actor(), comment_v = comment.value_or("");
+        soci::indicator comment_i = comment ? soci::i_ok : soci::i_null;
+        long long step_id = step->id, award_key = a->id;
+        const std::string step_status = decision == "approve" ? "approved" : "rejected";
+        sql << "UPDATE award_approvals SET status = :s, decided_by = :by, comment = :c, decided_at = :at WHERE id = :id",
+            soci::use(step_status), soci::use(actor), soci::use(comment_v, comment_i), soci::use(at), soci::use(step_id);
+        std::string consulted;
+        for (const auto& name : step->in_consultation_with) consulted += (consulted.empty() ? "" : ", ") + name;
+        record(sql, *c, a->provider_org_id, "award_approval", step->id, decision, std::string{"pending"}, step_status,
+               step->authority + (consulted.empty() ? "" : " in consultation with " + consulted) + (comment ? ": " + *comment : ""), by,
+               clock_);
+        const bool last = step == &a->approvals.back();
+        if (decision == "reject") {
+            sql << "UPDATE awards SET status = 'rejected', decided_at = :at WHERE id = :id", soci::use(at), soci::use(award_key);
+            record(sql, *c, a->provider_org_id, "award", a->id, "reject", a->status, "rejected", comment, by, clock_);
+            move_call_off(sql, *c, "award_rejected", *next_state(lifecycle::call_off, c->status, "award_rejected"), comment, by, clock_);
+            return *load_award(sql, a->id);
+        }
+        if (!last) return *load_award(sql, a->id);
+
+        // The last approval: the award becomes a contract only within the council's spend authority.
+        // Every final approval of this council queues on its tenant row, so no two can both fit the
+        // same headroom (SQLite's BEGIN IMMEDIATE serialises them already).
+        long long tenant = a->tenant_id, locked = 0;
+        sql << std::string{"SELECT id FROM tenants WHERE id = :t"} + lock_rows(db_.kind()), soci::use(tenant), soci::into(locked);
+        if (auto ok = within_authority(sql, a->tenant_id, a->value_pence, authorities_for(sql, a->tenant_id, c->dps_id, c->starts_on, declared));
+            !ok)
+            return ok.err();
+        sql << "UPDATE awards SET status = 'approved', decided_at = :at WHERE id = :id", soci::use(at), soci::use(award_key);
+        record(sql, *c, a->provider_org_id, "award", a->id, "approve", a->status, "approved", std::nullopt, by, clock_);
+        auto won = load_bid(sql, a->bid_id);
+        const std::string ends_on = add_days(c->starts_on, c->duration_weeks * 7 - 1);
+        long long contract_id = 0, call_off_key = c->id, dps = c->dps_id, lot = c->lot_id, provider = a->provider_org_id,
+                  rate = won->hourly_rate_pence.value_or(0), hours = won->hours_per_week.value_or(0),
+                  weekly = won->weekly_cost_pence.value_or(0), value = a->value_pence;
+        soci::indicator rate_i = won->hourly_rate_pence ? soci::i_ok : soci::i_null, hours_i = won->hours_per_week ? soci::i_ok : soci::i_null,
+                        weekly_i = won->weekly_cost_pence ? soci::i_ok : soci::i_null;
+        sql << "INSERT INTO contracts (call_off_id, award_id, dps_id, lot_id, tenant_id, provider_org_id, hourly_rate_pence, hours_per_week, "
+               "weekly_cost_pence, starts_on, ends_on, value_pence, status, created_at, updated_at) VALUES (:c, :a, :d, :l, :t, :p, :r, :h, "
+               ":w, :s, :e, :v, 'active', :at, :at2) RETURNING id",
+            soci::use(call_off_key), soci::use(award_key), soci::use(dps), soci::use(lot), soci::use(tenant), soci::use(provider),
+            soci::use(rate, rate_i), soci::use(hours, hours_i), soci::use(weekly, weekly_i), soci::use(c->starts_on), soci::use(ends_on),
+            soci::use(value), soci::use(at), soci::use(at), soci::into(contract_id);
+        record(sql, *c, a->provider_org_id, "contract", contract_id, "create", std::nullopt, "active", pounds(value), by, clock_);
+        for (const auto& b : live_bids(sql, c->id)) {
+            const std::string action = b.id == a->bid_id ? "award" : "lose";
+            auto bid_to = next_state(lifecycle::bid, b.status, action);
+            if (!bid_to) continue; // already settled
+            long long key = b.id;
+            sql << "UPDATE bids SET status = :s, updated_at = :at WHERE id = :id", soci::use(*bid_to), soci::use(at), soci::use(key);
+            record(sql, *c, b.provider_org_id, "bid", b.id, action, b.status, *bid_to, std::nullopt, by, clock_);
+        }
+        move_call_off(sql, *c, "contract", *next_state(lifecycle::call_off, c->status, "contract"), std::nullopt, by, clock_);
+        auto out = load_award(sql, a->id);
+        out->contract_id = contract_id;
+        return *out;
+    });
+}
+
+result<award> award_service::get(const acting& by, std::int64_t award_id)
+{
+    return db_.transact_value<award>(by.data_scope(), [&](soci::session& sql) -> result<award> {
+        auto a = load_award(sql, award_id);
+        if (!a || !is_council(by) || a->tenant_id != *by.caller->tenant_id) return not_found("award");
+        if (a->kind == "award" && a->status == "approved") {
+            long long key = a->id, contract_id = 0;
+            sql << "SELECT id FROM contracts WHERE award_id = :a", soci::use(key), soci::into(contract_id);
+            if (sql.got_data()) a->contract_id = contract_id;
+        }
+        return *a;
+    });
+}
+
+result<std::vector<contract>> award_service::contracts(const acting& by)
+{
+    if (!by.caller || (!by.caller->tenant_id && !by.caller->provider_org_id)) return forbidden("contracts belong to councils and providers");
+    return db_.transact_value<std::vector<contract>>(by.data_scope(), [&](soci::session& sql) -> result<std::vector<contract>> {
+        const bool council = is_council(by);
+        long long viewer = council ? *by.caller->tenant_id : *by.caller->provider_org_id;
+        std::vector<std::int64_t> ids;
+        {
+            soci::rowset<soci::row> rows = (sql.prepare << (council ? "SELECT id FROM contracts WHERE tenant_id = :v ORDER BY id"
+                                                                    : "SELECT id FROM contracts WHERE provider_org_id = :v ORDER BY id"),
+                                            soci::use(viewer));
+            for (const auto& r : rows) ids.push_back(db::int_at(r, 0));
+        }
+        std::vector<contract> out;
+        for (auto id : ids)
+            if (auto c = load_contract(sql, id)) out.push_back(std::move(*c));
+        return out;
+    });
+}
+
+result<contract> award_service::get_contract(const acting& by, std::int64_t contract_id)
+{
+    return db_.transact_value<contract>(by.data_scope(), [&](soci::session& sql) -> result<contract> {
+        auto c = load_contract(sql, contract_id);
+        const bool party = c && by.caller &&
+                           ((by.caller->tenant_id && *by.caller->tenant_id == c->tenant_id) ||
+                            (by.caller->provider_org_id && *by.caller->provider_org_id == c->provider_org_id));
+        if (!party) return not_found("contract");
+        return *c;
+    });
+}
+
+result<std::optional<auth::owner>> award_service::award_owner(std::int64_t award_id)
+{
+    return db_.transact_value<std::optional<auth::owner>>(db::scope::platform(), [&](soci::session& sql) -> result<std::optional<auth::owner>> {
+        long long key = award_id, tenant = 0;
+        sql << "SELECT tenant_id FROM awards WHERE id = :id", soci::use(key), soci::into(tenant);
+        if (!sql.got_data()) return std::optional<auth::owner>{};
+        return std::optional<auth::owner>{auth::owner{tenant, std::nullopt, std::nullopt, std::nullopt}};
+    });
+}
+
+result<std::optional<auth::owner>> award_service::contract_owner(std::int64_t contract_id)
+{
+    return db_.transact_value<std::optional<auth::owner>>(db::scope::platform(), [&](soci::session& sql) -> result<std::optional<auth::owner>> {
+        long long key = contract_id, tenant = 0, provider = 0;
+        sql << "SELECT tenant_id, provider_org_id FROM contracts WHERE id = :id", soci::use(key), soci::into(tenant), soci::into(provider);
+        if (!sql.got_data()) return std::optional<auth::owner>{};
+        return std::optional<auth::owner>{auth::owner{tenant, provider, std::nullopt, std::nullopt}};
+    });
+}
+
+} // namespace dps::calloff

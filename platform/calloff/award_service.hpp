@@ -1,0 +1,47 @@
+// Awards and the contracts they become: a commissioner proposes the best-ranked (or a named) bid;
+// the calling council's approval_route hook gives the ordered approvals its value needs; approvers
+// holding each named authority approve or reject in order; when the last approves, the council's
+// spend authority is checked under a lock and the award becomes a call-off contract. Exactly one
+// live award per call-off (a unique index and a row lock), whoever presses award at once.
+#pragma once
+
+#include "calloff/calloff_records.hpp"
+#include "core/clock.hpp"
+#include "core/result.hpp"
+#include "identity/identity_service.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dps::db { class database; }
+namespace dps::plugins { class plugin_host; }
+namespace dps::auth { struct owner; }
+
+namespace dps::calloff {
+
+class award_service {
+public:
+    award_service(db::database& db, const clock& now, plugins::plugin_host& plugins);
+
+    result<award> propose(const identity::acting& by, std::int64_t call_off_id, std::optional<std::int64_t> bid_id);
+    // decision: "approve" or "reject"; the caller must hold the current step's authority.
+    result<award> decide(const identity::acting& by, std::int64_t award_id, const std::string& decision,
+                         const std::optional<std::string>& comment);
+    result<award> get(const identity::acting& by, std::int64_t award_id);
+
+    result<std::vector<contract>> contracts(const identity::acting& by);
+    result<contract> get_contract(const identity::acting& by, std::int64_t contract_id);
+
+    result<std::optional<auth::owner>> award_owner(std::int64_t award_id);
+    result<std::optional<auth::owner>> contract_owner(std::int64_t contract_id);
+
+private:
+    result<std::string> slug_of(std::int64_t tenant_id);
+
+    db::database& db_;
+    const clock& clock_;
+    plugins::plugin_host& plugins_;
+};
+
+} // namespace dps::calloff

@@ -1,0 +1,74 @@
+// JSON shapes of stage two's values, as the API returns them.
+#include "calloff/calloff_records.hpp"
+
+#include <boost/json.hpp>
+
+namespace dps::calloff {
+namespace {
+
+boost::json::value opt(const std::optional<std::string>& v) { return v ? boost::json::value(*v) : boost::json::value(nullptr); }
+boost::json::value opt(const std::optional<std::int64_t>& v) { return v ? boost::json::value(*v) : boost::json::value(nullptr); }
+
+} // namespace
+
+boost::json::value to_json(const call_off& c)
+{
+    boost::json::object o{{"id", c.id}, {"dps_id", c.dps_id}, {"lot_code", c.lot_code}, {"lead_tenant_id", c.lead_tenant_id},
+                          {"tenant_id", c.tenant_id}, {"title", c.title}, {"package", c.package}, {"weights", c.weights},
+                          {"starts_on", c.starts_on}, {"duration_weeks", c.duration_weeks}, {"bid_deadline", c.bid_deadline},
+                          {"status", c.status}, {"published_at", opt(c.published_at)}, {"created_at", c.created_at},
+                          {"updated_at", c.updated_at}};
+    if (c.bids_received) o["bids_received"] = *c.bids_received;
+    return o;
+}
+
+boost::json::value to_json(const bid& b)
+{
+    return {{"id", b.id}, {"call_off_id", b.call_off_id}, {"provider_org_id", b.provider_org_id}, {"provider_name", b.provider_name},
+            {"hourly_rate_pence", opt(b.hourly_rate_pence)}, {"hours_per_week", opt(b.hours_per_week)},
+            {"weekly_cost_pence", opt(b.weekly_cost_pence)}, {"total_pence", b.total_pence}, {"earliest_start", b.earliest_start},
+            {"notes", b.notes}, {"status", b.status},
+            {"score", b.score ? boost::json::value(*b.score) : boost::json::value(nullptr)}, {"rank", opt(b.rank)},
+            {"submitted_at", b.submitted_at}, {"updated_at", b.updated_at}};
+}
+
+boost::json::value to_json(const award& a)
+{
+    boost::json::array steps;
+    for (const auto& s : a.approvals) {
+        boost::json::array consulted;
+        for (const auto& c : s.in_consultation_with) consulted.emplace_back(c);
+        steps.push_back({{"step", s.step}, {"authority", s.authority}, {"in_consultation_with", std::move(consulted)},
+                         {"status", s.status}, {"decided_by", opt(s.decided_by)}, {"comment", opt(s.comment)},
+                         {"decided_at", opt(s.decided_at)}});
+    }
+    return {{"id", a.id}, {"call_off_id", a.call_off_id}, {"tenant_id", a.tenant_id}, {"bid_id", a.bid_id},
+            {"provider_org_id", a.provider_org_id}, {"kind", a.kind}, {"contract_id", opt(a.contract_id)},
+            {"value_pence", a.value_pence}, {"status", a.status}, {"proposed_by", a.proposed_by}, {"created_at", a.created_at},
+            {"decided_at", opt(a.decided_at)}, {"approvals", std::move(steps)}};
+}
+
+boost::json::value to_json(const contract& c)
+{
+    return {{"id", c.id}, {"call_off_id", c.call_off_id}, {"award_id", c.award_id}, {"dps_id", c.dps_id}, {"lot_id", c.lot_id},
+            {"tenant_id", c.tenant_id}, {"provider_org_id", c.provider_org_id}, {"provider_name", c.provider_name},
+            {"hourly_rate_pence", opt(c.hourly_rate_pence)}, {"hours_per_week", opt(c.hours_per_week)},
+            {"weekly_cost_pence", opt(c.weekly_cost_pence)}, {"starts_on", c.starts_on}, {"ends_on", c.ends_on},
+            {"value_pence", c.value_pence}, {"status", c.status}, {"created_at", c.created_at}, {"updated_at", c.updated_at}};
+}
+
+boost::json::value to_json(const spot_purchase& s)
+{
+    return {{"id", s.id}, {"call_off_id", s.call_off_id}, {"tenant_id", s.tenant_id}, {"provider_name", s.provider_name},
+            {"hourly_rate_pence", opt(s.hourly_rate_pence)}, {"hours_per_week", opt(s.hours_per_week)}, {"cost_pence", s.cost_pence},
+            {"recorded_at", s.recorded_at}};
+}
+
+boost::json::value to_json(const bid_list& l)
+{
+    boost::json::array items;
+    for (const auto& b : l.bids) items.push_back(to_json(b));
+    return {{"sealed", l.sealed}, {"count", l.count}, {"items", std::move(items)}};
+}
+
+} // namespace dps::calloff

@@ -1,0 +1,74 @@
+// Call-offs and their sealed bids: a commissioner (the lead's, or a partner's with a live agreement on
+// the lot) drafts an anonymised package and publishes it to the lot's admitted, unsuspended providers;
+// they bid, amend or withdraw until the deadline; after it the calling council's score_bid hook ranks
+// the bids, or the call-off closes unfilled with the spot purchase made instead. Every move is in
+// call_off_decisions and the audit log, in the same transaction as the change.
+#pragma once
+
+#include "calloff/calloff_records.hpp"
+#include "core/clock.hpp"
+#include "core/result.hpp"
+#include "identity/identity_service.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dps::db { class database; }
+namespace dps::plugins { class plugin_host; }
+namespace dps::auth { struct owner; }
+
+namespace dps::calloff {
+
+struct new_call_off {
+    std::string lot_code, title, bid_deadline; // deadline: 'YYYY-MM-DDTHH:MM:SSZ'
+    boost::json::object package, weights;
+};
+
+struct bid_input {
+    std::optional<std::int64_t> hourly_rate_pence, hours_per_week, weekly_cost_pence;
+    std::string earliest_start, notes;
+};
+
+struct spot_input {
+    std::string provider_name;
+    std::optional<std::int64_t> hourly_rate_pence, hours_per_week;
+    std::int64_t cost_pence = 0;
+    std::optional<std::string> reason;
+};
+
+class calloff_service {
+public:
+    calloff_service(db::database& db, const clock& now, plugins::plugin_host& plugins);
+
+    result<call_off> create(const identity::acting& by, std::int64_t dps_id, const new_call_off& input);
+    result<call_off> publish(const identity::acting& by, std::int64_t call_off_id);
+    result<std::vector<call_off>> list(const identity::acting& by);
+    result<call_off> get(const identity::acting& by, std::int64_t call_off_id);
+
+    result<bid> submit_bid(const identity::acting& by, std::int64_t call_off_id, const bid_input& input);
+    result<bid> amend_bid(const identity::acting& by, std::int64_t bid_id, const bid_input& input);
+    result<bid> withdraw_bid(const identity::acting& by, std::int64_t bid_id);
+    result<bid> get_bid(const identity::acting& by, std::int64_t bid_id);
+    // Before the deadline the calling council sees how many bids arrived, not what they say.
+    result<bid_list> bids(const identity::acting& by, std::int64_t call_off_id);
+
+    // After the deadline: scores every live bid with the council's score_bid hook and ranks them.
+    result<bid_list> evaluate(const identity::acting& by, std::int64_t call_off_id);
+    result<spot_purchase> close_unfilled(const identity::acting& by, std::int64_t call_off_id, const spot_input& input);
+
+    // Owners for the access guard: the calling council.
+    result<std::optional<auth::owner>> call_off_owner(std::int64_t call_off_id);
+    result<std::optional<auth::owner>> bid_owner(std::int64_t bid_id);
+
+private:
+    result<std::string> slug_of(std::int64_t tenant_id);
+
+    db::database& db_;
+    const clock& clock_;
+    plugins::plugin_host& plugins_;
+};
+
+} // namespace dps::calloff

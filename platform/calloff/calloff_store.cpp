@@ -1,0 +1,273 @@
+// Row loaders, decision history and the dialect's row lock for call-offs, bids, awards, contracts.
+#include "calloff/calloff_store.hpp"
+
+#include "audit/audit_log.hpp"
+#include "db/row_reader.hpp"
+#include "plugins/iso_date.hpp"
+
+#include <boost/json.hpp>
+#include <soci/soci.h>
+
+namespace dps::calloff::store {
+namespace {
+
+constexpr const char* kCallOffSelect =
+    "SELECT c.id, c.dps_id, c.lot_id, c.lead_tenant_id, c.tenant_id, l.code, c.title, c.package, c.weights, c.starts_on, "
+    "c.duration_weeks, c.bid_deadline, c.status, c.published_at, c.created_at, c.updated_at "
+    "FROM call_offs c JOIN lots l ON l.id = c.lot_id ";
+constexpr const char* kBidSelect =
+    "SELECT b.id, b.call_off_id, b.tenant_id, b.provider_org_id, p.name, b.hourly_rate_pence, b.hours_per_week, b.weekly_cost_pence, "
+    "b.total_pence, b.earliest_start, b.notes, b.status, b.score, b.rank, b.submitted_at, b.updated_at "
+    "FROM bids b JOIN provider_organisations p ON p.id = b.provider_org_id ";
+constexpr const char* kAwardSelect =
+    "SELECT id, call_off_id, tenant_id, bid_id, provider_org_id, kind, contract_id, value_pence, status, proposed_by, created_at, "
+    "decided_at FROM awards ";
+constexpr const char* kContractSelect =
+    "SELECT c.id, c.call_off_id, c.award_id, c.dps_id, c.lot_id, c.tenant_id, c.provider_org_id, p.name, c.hourly_rate_pence, "
+    "c.hours_per_week, c.weekly_cost_pence, c.starts_on, c.ends_on, c.value_pence, c.status, c.created_at, c.updated_at "
+    "FROM contracts c JOIN provider_organisations p ON p.id = c.provider_org_id ";
+
+boost::json::object object_of(const std::string& text)
+{
+    boost::system::error_code ec;
+    auto v = boost::json::parse(text, ec);
+    return !ec && v.is_object() ? v.get_object() : boost::json::object{};
+}
+
+call_off call_off_from(const soci::row& r)
+{
+    call_off c;
+    c.id = db::int_at(r, 0);
+    c.dps_id = db::int_at(r, 1);
+    c.lot_id = db::int_at(r, 2);
+    c.lead_tenant_id = db::int_at(r, 3);
+    c.tenant_id = db::int_at(r, 4);
+    c.lot_code = db::text_at(r, 5);
+    c.title = db::text_at(r, 6);
+    c.package = object_of(db::text_at(r, 7));
+    c.weights = object_of(db::text_at(r, 8));
+    c.starts_on = db::text_at(r, 9);
+    c.duration_weeks = db::int_at(r, 10);
+    c.bid_deadline = db::text_at(r, 11);
+    c.status = db::text_at(r, 12);
+    c.published_at = db::opt_text_at(r, 13);
+    c.created_at = db::text_at(r, 14);
+    c.updated_at = db::text_at(r, 15);
+    return c;
+}
+
+std::optional<double> opt_double_at(const soci::row& r, std::size_t i)
+{
+    if (r.get_indicator(i) == soci::i_null) return std::nullopt;
+    if (r.get_properties(i).get_data_type() == soci::dt_double) return r.get<double>(i);
+    return static_cast<double>(db::int_at(r, i));
+}
+
+bid bid_from(const soci::row& r)
+{
+    bid b;
+    b.id = db::int_at(r, 0);
+    b.call_off_id = db::int_at(r, 1);
+    b.tenant_id = db::int_at(r, 2);
+    b.provider_org_id = db::int_at(r, 3);
+    b.provider_name = db::text_at(r, 4);
+    b.hourly_rate_pence = db::opt_int_at(r, 5);
+    b.hours_per_week = db::opt_int_at(r, 6);
+    b.weekly_cost_pence = db::opt_int_at(r, 7);
+    b.total_pence = db::int_at(r, 8);
+    b.earliest_start = db::text_at(r, 9);
+    b.notes = db::text_at(r, 10);
+    b.status = db::text_at(r, 11);
+    b.score = opt_double_at(r, 12);
+    b.rank = db::opt_int_at(r, 13);
+    b.submitted_at = db::text_at(r, 14);
+    b.updated_at = db::text_at(r, 15);
+    return b;
+}
+
+contract contract_from(const soci::row& r)
+{
+    contract c;
+    c.id = db::int_at(r, 0);
+    c.call_off_id = db::int_at(r, 1);
+    c.award_id = db::int_at(r, 2);
+    c.dps_id = db::int_at(r, 3);
+    c.lot_id = db::int_at(r, 4);
+    c.tenant_id = db::int_at(r, 5);
+    c.provider_org_id = db::int_at(r, 6);
+    c.provider_name = db::text_at(r, 7);
+    c.hourly_rate_pence = db::opt_int_at(r, 8);
+    c.hours_per_week = db::opt_int_at(r, 9);
+    c.weekly_cost_pence = db::opt_int_at(r, 10);
+    c.starts_on = db::text_at(r, 11);
+    c.ends_on = db::text_at(r, 12);
+    c.value_pence = db::int_at(r, 13);
+    c.status = db::text_at(r, 14);
+    c.created_at = db::text_at(r, 15);
+    c.updated_at = db::text_at(r, 16);
+    return c;
+}
+
+} // namespace
+
+const char* lock_rows(db::backend kind) { return kind == db::backend::postgresql ? " FOR NO KEY UPDATE" : ""; }
+
+std::optional<call_off> load_call_off(soci::session& sql, std::int64_t id, const char* lock)
+{
+    long long key = id;
+    // A locking read cannot join (PostgreSQL would lock the lot too): lock the call-off row alone first.
+    if (*lock) {
+        long long found = 0;
+        soci::indicator ind = soci::i_null;
+        sql << std::string{"SELECT id FROM call_offs WHERE id = :id"} + lock, soci::use(key), soci::into(found, ind);
+        if (!sql.got_data()) return std::nullopt;
+    }
+    soci::rowset<soci::row> rows = (sql.prepare << kCallOffSelect << "WHERE c.id = :id", soci::use(key));
+    for (const auto& r : rows) return call_off_from(r);
+    return std::nullopt;
+}
+
+std::optional<bid> load_bid(soci::session& sql, std::int64_t id)
+{
+    long long key = id;
+    soci::rowset<soci::row> rows = (sql.prepare << kBidSelect << "WHERE b.id = :id", soci::use(key));
+    for (const auto& r : rows) return bid_from(r);
+    return std::nullopt;
+}
+
+std::vector<bid> live_bids(soci::session& sql, std::int64_t call_off_id)
+{
+    long long key = call_off_id;
+    std::vector<bid> out;
+    soci::rowset<soci::row> rows =
+        (sql.prepare << kBidSelect << "WHERE b.call_off_id = :id AND b.status <> 'withdrawn' ORDER BY b.rank, b.id", soci::use(key));
+    for (const auto& r : rows) out.push_back(bid_from(r));
+    return out;
+}
+
+std::int64_t count_live_bids(soci::session& sql, std::int64_t call_off_id)
+{
+    long long key = call_off_id, n = 0;
+    sql << "SELECT count(*) FROM bids WHERE call_off_id = :id AND status <> 'withdrawn'", soci::use(key), soci::into(n);
+    return n;
+}
+
+std::optional<award> load_award(soci::session& sql, std::int64_t id, const char* lock)
+{
+    long long key = id;
+    std::optional<award> a;
+    {
+        soci::rowset<soci::row> rows = (sql.prepare << kAwardSelect << "WHERE id = :id" << lock, soci::use(key));
+        for (const auto& r : rows)
+            a = award{db::int_at(r, 0), db::int_at(r, 1), db::int_at(r, 2), db::int_at(r, 3), db::int_at(r, 4), db::text_at(r, 5),
+                      db::opt_int_at(r, 6), db::int_at(r, 7), db::text_at(r, 8), db::text_at(r, 9), db::text_at(r, 10),
+                      db::opt_text_at(r, 11), {}};
+    }
+    if (!a) return a;
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT id, step, authority, in_consultation_with, status, decided_by, comment, decided_at FROM award_approvals "
+                        "WHERE award_id = :id ORDER BY step",
+         soci::use(key));
+    for (const auto& r : rows) {
+        approval s{db::int_at(r, 0), db::int_at(r, 1), db::text_at(r, 2), {}, db::text_at(r, 4), db::opt_text_at(r, 5),
+                   db::opt_text_at(r, 6), db::opt_text_at(r, 7)};
+        boost::system::error_code ec;
+        auto consulted = boost::json::parse(db::text_at(r, 3), ec);
+        if (!ec && consulted.is_array())
+            for (const auto& c : consulted.get_array())
+                if (c.is_string()) s.in_consultation_with.emplace_back(c.get_string());
+        a->approvals.push_back(std::move(s));
+    }
+    return a;
+}
+
+std::optional<contract> load_contract(soci::session& sql, std::int64_t id)
+{
+    long long key = id;
+    soci::rowset<soci::row> rows = (sql.prepare << kContractSelect << "WHERE c.id = :id", soci::use(key));
+    for (const auto& r : rows) return contract_from(r);
+    return std::nullopt;
+}
+
+bool admitted(soci::session& sql, std::int64_t lot_id, std::int64_t provider_id)
+{
+    long long lot = lot_id, provider = provider_id, n = 0;
+    sql << "SELECT count(*) FROM applications a JOIN provider_organisations p ON p.id = a.provider_org_id "
+           "WHERE a.lot_id = :l AND a.provider_org_id = :p AND a.status = 'admitted' AND p.status = 'active'",
+        soci::use(lot), soci::use(provider), soci::into(n);
+    return n > 0;
+}
+
+bool visible_to(soci::session& sql, const call_off& c, const identity::acting& by)
+{
+    if (!by.caller) return true;
+    if (by.caller->tenant_id) return *by.caller->tenant_id == c.tenant_id;
+    if (by.caller->provider_org_id) return c.status != "draft" && admitted(sql, c.lot_id, *by.caller->provider_org_id);
+    return false; // operators do not read councils' business data
+}
+
+void record(soci::session& sql, const call_off& c, std::optional<std::int64_t> provider, const std::string& entity_type,
+            std::int64_t entity_id, const std::string& action, const std::optional<std::string>& from, const std::string& to,
+            const std::optional<std::string>& reason, const identity::acting& by, const clock& now)
+{
+    long long call_off_key = c.id, tenant = c.tenant_id, entity = entity_id, provider_v = provider.value_or(0);
+    soci::indicator provider_i = provider ? soci::i_ok : soci::i_null;
+    std::string from_v = from.value_or(""), reason_v = reason.value_or("");
+    soci::indicator from_i = from ? soci::i_ok : soci::i_null, reason_i = reason ? soci::i_ok : soci::i_null;
+    const std::string actor = by.actor(), at = format_timestamp(now.now());
+    sql << "INSERT INTO call_off_decisions (call_off_id, tenant_id, provider_org_id, entity_type, entity_id, action, from_status, "
+           "to_status, reason, actor, decided_at) VALUES (:c, :t, :p, :et, :e, :a, :f, :to, :r, :actor, :at)",
+        soci::use(call_off_key), soci::use(tenant), soci::use(provider_v, provider_i), soci::use(entity_type), soci::use(entity),
+        soci::use(action), soci::use(from_v, from_i), soci::use(to), soci::use(reason_v, reason_i), soci::use(actor), soci::use(at);
+    boost::json::object payload{{"action", action}, {"to", to}, {"call_off_id", c.id}};
+    if (from) payload["from"] = *from;
+    if (reason) payload["reason"] = *reason;
+    // A provider's own acts are audited under the provider (row-level security keeps them its own);
+    // a council's under the calling council.
+    const bool by_provider = by.caller && by.caller->provider_org_id;
+    audit::record(sql, audit::entry{by.actor(), by_provider ? std::nullopt : std::optional<std::int64_t>{c.tenant_id},
+                                    provider, entity_type + "." + action, entity_type, std::to_string(entity_id), by.request_id,
+                                    boost::json::serialize(payload), now.now()});
+}
+
+void move_call_off(soci::session& sql, call_off& c, const std::string& action, const std::string& to,
+                   const std::optional<std::string>& reason, const identity::acting& by, const clock& now)
+{
+    const std::string from = c.status, at = format_timestamp(now.now());
+    long long key = c.id;
+    sql << "UPDATE call_offs SET status = :s, updated_at = :at WHERE id = :id", soci::use(to), soci::use(at), soci::use(key);
+    c.status = to;
+    c.updated_at = at;
+    record(sql, c, std::nullopt, "call_off", c.id, action, from, to, reason, by, now);
+}
+
+std::string add_days(const std::string& date, long long days)
+{
+    using namespace std::chrono;
+    return plugins::format_iso_date(year_month_day{sys_days{*plugins::parse_iso_date(date)} + std::chrono::days{days}});
+}
+
+std::string pounds(std::int64_t pence)
+{
+    const bool negative = pence < 0;
+    const std::int64_t whole = (negative ? -pence : pence) / 100, part = (negative ? -pence : pence) % 100;
+    std::string digits = std::to_string(whole), grouped;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) grouped += ',';
+        grouped += digits[i];
+    }
+    return std::string{negative ? "-" : ""} + "£" + grouped + "." + (part < 10 ? "0" : "") + std::to_string(part);
+}
+
+error not_found(const char* what) { return make_error(error_kind::not_found, "not_found", std::string{"no such "} + what); }
+error forbidden(const std::string& why) { return make_error(error_kind::forbidden, "forbidden", why); }
+error invalid(const std::string& field, const std::string& why)
+{
+    return make_error(error_kind::bad_request, "invalid_field", field + ": " + why);
+}
+error conflict(const std::string& code, const std::string& message, const std::string& state)
+{
+    return make_error(error_kind::conflict, code, message, state);
+}
+
+} // namespace dps::calloff::store

@@ -1,0 +1,55 @@
+// What the call-off and award services share: row loaders, the decision history (with its audit
+// record, in the same transaction), admission checks, and the row lock each dialect needs.
+#pragma once
+
+#include "calloff/calloff_records.hpp"
+#include "core/clock.hpp"
+#include "core/result.hpp"
+#include "db/database_url.hpp"
+#include "identity/identity_service.hpp"
+
+#include <optional>
+#include <string>
+
+namespace soci { class session; }
+
+namespace dps::calloff::store {
+
+// Appended to a SELECT that must hold its rows until commit. PostgreSQL: a row lock that does not
+// block foreign-key checks; SQLite: nothing, its BEGIN IMMEDIATE already serialises writers.
+const char* lock_rows(db::backend kind);
+
+std::optional<call_off> load_call_off(soci::session& sql, std::int64_t id, const char* lock = "");
+std::optional<bid> load_bid(soci::session& sql, std::int64_t id);
+std::vector<bid> live_bids(soci::session& sql, std::int64_t call_off_id);
+std::optional<award> load_award(soci::session& sql, std::int64_t id, const char* lock = "");
+std::optional<contract> load_contract(soci::session& sql, std::int64_t id);
+std::int64_t count_live_bids(soci::session& sql, std::int64_t call_off_id);
+
+// Admitted to the lot and not suspended: who may see and bid on its call-offs.
+bool admitted(soci::session& sql, std::int64_t lot_id, std::int64_t provider_id);
+
+// The council's or provider's view: the calling council, or an admitted provider once published.
+bool visible_to(soci::session& sql, const call_off& c, const identity::acting& by);
+
+// Records one move in call_off_decisions and the audit log, in the caller's transaction.
+void record(soci::session& sql, const call_off& c, std::optional<std::int64_t> provider, const std::string& entity_type,
+            std::int64_t entity_id, const std::string& action, const std::optional<std::string>& from, const std::string& to,
+            const std::optional<std::string>& reason, const identity::acting& by, const clock& now);
+
+// Moves a call-off's status (the caller has checked the move is legal) and records it.
+void move_call_off(soci::session& sql, call_off& c, const std::string& action, const std::string& to,
+                   const std::optional<std::string>& reason, const identity::acting& by, const clock& now);
+
+// 'YYYY-MM-DD' plus whole days.
+std::string add_days(const std::string& date, long long days);
+
+// "£310,000.00"
+std::string pounds(std::int64_t pence);
+
+error not_found(const char* what);
+error forbidden(const std::string& why);
+error invalid(const std::string& field, const std::string& why);
+error conflict(const std::string& code, const std::string& message, const std::string& state = {});
+
+} // namespace dps::calloff::store

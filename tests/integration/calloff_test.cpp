@@ -1,0 +1,570 @@
+// Stage two of a DPS over HTTPS, as the councils' reports tell it: Waltham Forest calling off from
+// Newham's Lot 2, Haringey's approval thresholds, Peterborough's spend authority under concurrent
+// awards, one award per call-off under concurrency, Idempotency-Key retries, suspended providers,
+// personal data refused, unfilled call-offs with their spot purchase.
+#include "db/database.hpp"
+#include "dps/dps_service.hpp"
+#include "rules/rules_service.hpp"
+#include "support/https_client.hpp"
+#include "support/manual_clock.hpp"
+#include "support/test_platform.hpp"
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+#include <soci/soci.h>
+
+#include <atomic>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <thread>
+
+using namespace dps;
+using namespace std::chrono;
+
+namespace {
+
+std::string read_file(const std::string& path)
+{
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// Approvers each council's plugin routes awards to.
+const std::map<std::string, std::vector<std::string>> kApprovers{
+    {"newham", {"budget_holder"}},
+    {"waltham-forest", {"corporate_director", "head_of_service"}},
+    {"haringey", {"director_childrens_services", "cabinet"}},
+    {"cambridgeshire", {"budget_holder"}},
+    {"peterborough", {"executive_director"}},
+};
+
+class calloff : public ::testing::Test {
+protected:
+    calloff()
+        : clock_(std::make_shared<test::manual_clock>(sys_days{year{2024} / March / 1} + hours{12})), platform_({}, {}, clock_),
+          client_(platform_.port())
+    {
+        auto& ids = platform_.app().identity();
+        const identity::acting cli{nullptr, "calloff"};
+        for (const auto& [slug, authorities] : kApprovers) {
+            auto t = ids.create_tenant(cli, slug, slug, "council");
+            tenants_[slug] = t->id;
+            const std::string dir = std::string{DPS_SOURCE_DIR} + "/tenants/" + slug;
+            auto uploaded = platform_.app().rules().upload(cli, t->id, read_file(dir + "/plugin.lua"),
+                                                           boost::json::parse(read_file(dir + "/fixtures.json")),
+                                                           std::string{"tenants/"} + slug + "/plugin.lua");
+            EXPECT_TRUE(uploaded.ok()) << slug << ": " << uploaded.err().message;
+            for (const char* role : {"commissioner", "tenant_admin"}) {
+                auto g = identity::validate_grant(auth::principal_kind::council, role, "");
+                auto u = ids.create_council_user(cli, t->id, {std::string{role} + "@" + slug + ".test", role, std::nullopt, {*g}});
+                users_[slug + ":" + role] = u->id;
+            }
+            for (const auto& authority : authorities) {
+                auto g = identity::validate_grant(auth::principal_kind::council, "approver", authority);
+                EXPECT_TRUE(g.ok()) << authority;
+                auto u = ids.create_council_user(cli, t->id, {authority + "@" + slug + ".test", authority, std::nullopt, {*g}});
+                users_[slug + ":" + authority] = u->id;
+            }
+        }
+        for (const char* name : {"riverside", "oakwood", "shadyside", "northgate", "brightpath"}) {
+            auto p = ids.create_provider(cli, {0, name, std::nullopt, std::nullopt, std::nullopt, "", ""});
+            providers_[name] = p->id;
+            auto g = identity::validate_grant(auth::principal_kind::provider, "bidder", "");
+            auto u = ids.create_provider_user(cli, p->id, {std::string{"bids@"} + name + ".test", name, std::nullopt, {*g}});
+            users_[name] = u->id;
+        }
+        issue_tokens();
+    }
+
+    void issue_tokens()
+    {
+        for (const auto& [who, id] : users_) tokens_[who] = platform_.app().identity().issue_token({nullptr, "calloff"}, id, "t", 30)->secret;
+    }
+
+    void move_to(year_month_day date)
+    {
+        clock_->set_date(date);
+        issue_tokens();
+    }
+
+    test::http_reply call(const std::string& who, const std::string& method, const std::string& path, const boost::json::value& body = nullptr,
+                          const std::string& idempotency_key = "")
+    {
+        test::header_list headers{{"Content-Type", "application/json"}, {"Authorization", "Bearer " + tokens_.at(who)}};
+        if (!idempotency_key.empty()) headers.emplace_back("Idempotency-Key", idempotency_key);
+        return client_.send(method, path, body.is_null() ? "" : boost::json::serialize(body), headers);
+    }
+
+    static std::int64_t id_of(const test::http_reply& r) { return r.json().at("id").as_int64(); }
+    static std::string dps_path(std::int64_t id, const std::string& rest = "") { return "/v1/dps/" + std::to_string(id) + rest; }
+    static std::string co(std::int64_t id, const std::string& rest = "") { return "/v1/call-offs/" + std::to_string(id) + rest; }
+
+    std::int64_t open_dps(const std::string& lead, const std::string& starts, const std::string& ends)
+    {
+        auto d = call(lead + ":commissioner", "POST", "/v1/dps",
+                      {{"title", lead + " DPS"}, {"category", "children's care"}, {"regime", "pcr2015_reg34"},
+                       {"term_starts_on", starts}, {"term_ends_on", ends}, {"latest_end_on", "2030-03-08"}});
+        EXPECT_EQ(d.status, 201) << d.body;
+        EXPECT_EQ(call(lead + ":commissioner", "POST", dps_path(id_of(d), "/lots/from-plugin")).status, 201);
+        EXPECT_EQ(call(lead + ":commissioner", "POST", dps_path(id_of(d), "/status"), {{"action", "open"}}).status, 200);
+        return id_of(d);
+    }
+
+    std::int64_t admit(const std::string& lead, const std::string& provider, std::int64_t dps_id, const std::string& lot)
+    {
+        // Bidders cannot edit their organisation's profile: set it as the platform would.
+        auto updated = platform_.app().dps().update_profile(
+            {nullptr, "calloff"}, providers_.at(provider),
+            {{"ofsted_urn", "SC" + std::to_string(providers_.at(provider))}, {"ofsted_rating", "good"},
+             {"cqc_location_id", "1-" + std::to_string(providers_.at(provider))}, {"cqc_rating", "good"},
+             {"living_wage_commitment", "london_living_wage"}});
+        EXPECT_TRUE(updated.ok());
+        auto applied = call(provider, "POST", dps_path(dps_id, "/lots/" + lot + "/applications"));
+        EXPECT_EQ(applied.status, 201) << applied.body;
+        auto admitted = call(lead + ":commissioner", "POST", "/v1/applications/" + std::to_string(id_of(applied)) + "/decision",
+                             {{"action", "admit"}});
+        EXPECT_EQ(admitted.json().at("status"), "admitted") << admitted.body;
+        return id_of(applied);
+    }
+
+    void join(const std::string& lead, const std::string& partner, std::int64_t dps_id, boost::json::array lots, const std::string& starts,
+              const std::string& ends)
+    {
+        auto requested = call(partner + ":commissioner", "POST", dps_path(dps_id, "/agreements"),
+                              {{"lot_codes", lots}, {"starts_on", starts}, {"ends_on", ends}});
+        ASSERT_EQ(requested.status, 201) << requested.body;
+        auto accepted = call(lead + ":commissioner", "POST", "/v1/agreements/" + std::to_string(id_of(requested)) + "/decision",
+                             {{"action", "accept"}});
+        ASSERT_EQ(accepted.json().at("status"), "active") << accepted.body;
+    }
+
+    static boost::json::object hourly_package(const std::string& start, std::int64_t hours, std::int64_t weeks)
+    {
+        return {{"category", "home care"}, {"hours_per_week", hours}, {"area", "N17"}, {"start_date", start},
+                {"duration_weeks", weeks}, {"requirements", {"personal care twice a day", "a consistent team of two carers"}}};
+    }
+
+    test::http_reply create(const std::string& council, std::int64_t dps_id, const std::string& lot, const boost::json::object& package,
+                            const std::string& deadline, const std::string& key = "")
+    {
+        return call(council + ":commissioner", "POST", dps_path(dps_id, "/call-offs"),
+                    {{"lot_code", lot}, {"title", "Package " + lot}, {"bid_deadline", deadline}, {"package", package}}, key);
+    }
+
+    std::int64_t published(const std::string& council, std::int64_t dps_id, const std::string& lot, const boost::json::object& package,
+                           const std::string& deadline)
+    {
+        auto c = create(council, dps_id, lot, package, deadline);
+        EXPECT_EQ(c.status, 201) << c.body;
+        auto p = call(council + ":commissioner", "POST", co(id_of(c), "/publish"));
+        EXPECT_EQ(p.json().at("status"), "open") << p.body;
+        return id_of(c);
+    }
+
+    std::int64_t count_rows(const std::string& query)
+    {
+        long long n = 0;
+        auto done = platform_.app().database().transact(db::scope::platform(), [&](soci::session& sql) -> status {
+            sql << query, soci::into(n);
+            return ok_status();
+        });
+        EXPECT_TRUE(done.ok());
+        return n;
+    }
+
+    std::shared_ptr<test::manual_clock> clock_;
+    test::test_platform platform_;
+    test::https_client client_;
+    std::map<std::string, std::int64_t> tenants_, providers_, users_;
+    std::map<std::string, std::string> tokens_;
+};
+
+std::set<std::int64_t> ids_in(const boost::json::value& list)
+{
+    std::set<std::int64_t> out;
+    for (const auto& item : list.at("items").as_array()) out.insert(item.at("id").as_int64());
+    return out;
+}
+
+} // namespace
+
+TEST_F(calloff, WalthamForestCallsOffAResidentialPlacementFromNewhamsLot2)
+{
+    const auto dps_id = open_dps("newham", "2024-02-01", "2026-03-08");
+    admit("newham", "riverside", dps_id, "lot2");
+    admit("newham", "oakwood", dps_id, "lot2");
+    const auto shadyside = admit("newham", "shadyside", dps_id, "lot2");
+    admit("newham", "northgate", dps_id, "lot4");
+    ASSERT_EQ(call("newham:commissioner", "POST", "/v1/applications/" + std::to_string(shadyside) + "/decision",
+                   {{"action", "suspend"}, {"reason", "not paying the London Living Wage"}, {"evidence_required", "payroll records"}})
+                  .json().at("status"), "suspended");
+    join("newham", "waltham-forest", dps_id, {"lot2", "lot4"}, "2024-02-01", "2026-03-08");
+
+    const boost::json::object placement{{"category", "residential"}, {"placement_type", "children's home, single placement"},
+                                        {"area", "E17"}, {"start_date", "2024-04-01"}, {"duration_weeks", 26},
+                                        {"requirements", {"experience of supporting a 14 year old with autism", "education on site"}}};
+    EXPECT_EQ(create("haringey", dps_id, "lot2", placement, "2024-03-15T12:00:00Z").status, 403) << "Haringey has not joined Newham's DPS";
+    auto draft = create("waltham-forest", dps_id, "lot2", placement, "2024-03-15T12:00:00Z");
+    ASSERT_EQ(draft.status, 201) << draft.body;
+    const auto id = id_of(draft);
+    EXPECT_EQ(draft.json().at("status"), "draft");
+    EXPECT_EQ(call("riverside", "GET", co(id)).status, 404) << "a draft is the council's alone";
+    ASSERT_EQ(call("waltham-forest:commissioner", "POST", co(id, "/publish")).json().at("status"), "open");
+
+    // Only Newham's admitted, unsuspended Lot 2 providers see it; not Lot 4's, not the lead, not other councils.
+    EXPECT_EQ(call("riverside", "GET", co(id)).status, 200);
+    EXPECT_EQ(ids_in(call("oakwood", "GET", "/v1/call-offs").json()), std::set<std::int64_t>{id});
+    EXPECT_EQ(call("northgate", "GET", co(id)).status, 404);
+    EXPECT_TRUE(ids_in(call("northgate", "GET", "/v1/call-offs").json()).empty());
+    EXPECT_EQ(call("shadyside", "GET", co(id)).status, 404) << "suspended";
+    EXPECT_EQ(call("brightpath", "GET", co(id)).status, 404) << "never admitted";
+    EXPECT_EQ(call("newham:commissioner", "GET", co(id)).status, 404) << "the lead does not see a partner's call-offs";
+    EXPECT_EQ(call("haringey:commissioner", "GET", co(id)).status, 404);
+
+    // Sealed bids: one live bid per provider, amend and withdraw until the deadline.
+    auto riverside = call("riverside", "POST", co(id, "/bids"), {{"weekly_cost_pence", 550000}, {"earliest_start", "2024-04-01"}});
+    ASSERT_EQ(riverside.status, 201) << riverside.body;
+    EXPECT_EQ(riverside.json().at("total_pence"), 550000 * 26);
+    EXPECT_EQ(call("riverside", "POST", co(id, "/bids"), {{"weekly_cost_pence", 500000}, {"earliest_start", "2024-04-01"}}).status, 409);
+    auto oakwood = call("oakwood", "POST", co(id, "/bids"), {{"weekly_cost_pence", 600000}, {"earliest_start", "2024-04-01"}});
+    ASSERT_EQ(oakwood.status, 201) << oakwood.body;
+    const auto oakwood_bid = "/v1/bids/" + std::to_string(id_of(oakwood));
+    auto amended = call("oakwood", "PATCH", oakwood_bid, {{"weekly_cost_pence", 520000}, {"earliest_start", "2024-04-01"}, {"notes", "sharpened"}});
+    EXPECT_EQ(amended.json().at("total_pence"), 520000 * 26) << amended.body;
+    EXPECT_EQ(call("riverside", "GET", oakwood_bid).status, 404) << "not another provider's bid";
+    EXPECT_EQ(call("northgate", "POST", co(id, "/bids"), {{"weekly_cost_pence", 1}, {"earliest_start", "2024-04-01"}}).status, 404);
+    EXPECT_EQ(call("shadyside", "POST", co(id, "/bids"), {{"weekly_cost_pence", 1}, {"earliest_start", "2024-04-01"}}).status, 404);
+
+    auto sealed = call("waltham-forest:commissioner", "GET", co(id, "/bids"));
+    ASSERT_EQ(sealed.status, 200) << sealed.body;
+    EXPECT_EQ(sealed.json().at("sealed"), true);
+    EXPECT_EQ(sealed.json().at("count"), 2);
+    EXPECT_TRUE(sealed.json().at("items").as_array().empty()) << "what bids say stays sealed until the deadline";
+    EXPECT_EQ(sealed.body.find("550000"), std::string::npos);
+    EXPECT_EQ(call("waltham-forest:commissioner", "POST", co(id, "/evaluation")).status, 409);
+
+    // After the deadline: no more amendments; Waltham Forest's default score_bid puts the cheapest first.
+    move_to(year{2024} / March / 16);
+    EXPECT_EQ(call("oakwood", "PATCH", oakwood_bid, {{"weekly_cost_pence", 1}, {"earliest_start", "2024-04-01"}}).status, 409);
+    auto evaluated = call("waltham-forest:commissioner", "POST", co(id, "/evaluation"));
+    ASSERT_EQ(evaluated.status, 200) << evaluated.body;
+    const auto ranked = evaluated.json().at("items").as_array();
+    ASSERT_EQ(ranked.size(), 2u);
+    EXPECT_EQ(ranked[0].at("provider_name"), "oakwood");
+    EXPECT_EQ(ranked[0].at("rank"), 1);
+    EXPECT_EQ(ranked[1].at("provider_name"), "riverside");
+
+    // The award follows Waltham Forest's route: the Corporate Director, and only that authority.
+    auto award = call("waltham-forest:commissioner", "POST", co(id, "/award"), boost::json::object{});
+    ASSERT_EQ(award.status, 201) << award.body;
+    EXPECT_EQ(award.json().at("value_pence"), 520000 * 26);
+    EXPECT_EQ(award.json().at("approvals").as_array().size(), 1u);
+    EXPECT_EQ(award.json().at("approvals").at(0).at("authority"), "corporate_director");
+    const auto award_path = "/v1/awards/" + std::to_string(id_of(award));
+    EXPECT_EQ(call("waltham-forest:commissioner", "POST", award_path + "/approvals", {{"decision", "approve"}}).status, 403);
+    auto wrong = call("waltham-forest:head_of_service", "POST", award_path + "/approvals", {{"decision", "approve"}});
+    EXPECT_EQ(wrong.status, 403) << wrong.body;
+    EXPECT_NE(wrong.body.find("corporate_director"), std::string::npos);
+    EXPECT_EQ(call("newham:budget_holder", "POST", award_path + "/approvals", {{"decision", "approve"}}).status, 404);
+    auto approved = call("waltham-forest:corporate_director", "POST", award_path + "/approvals",
+                         {{"decision", "approve"}, {"comment", "value for money; matches the care plan"}});
+    ASSERT_EQ(approved.status, 200) << approved.body;
+    EXPECT_EQ(approved.json().at("status"), "approved");
+    ASSERT_TRUE(approved.json().at("contract_id").is_int64());
+
+    auto contract = call("oakwood", "GET", "/v1/contracts/" + std::to_string(approved.json().at("contract_id").as_int64()));
+    ASSERT_EQ(contract.status, 200) << contract.body;
+    EXPECT_EQ(contract.json().at("status"), "active");
+    EXPECT_EQ(contract.json().at("tenant_id"), tenants_.at("waltham-forest"));
+    EXPECT_EQ(contract.json().at("weekly_cost_pence"), 520000);
+    EXPECT_EQ(contract.json().at("starts_on"), "2024-04-01");
+    EXPECT_EQ(contract.json().at("ends_on"), "2024-09-29");
+    EXPECT_EQ(contract.json().at("value_pence"), 520000 * 26);
+    EXPECT_EQ(call("riverside", "GET", "/v1/contracts").json().at("items").as_array().size(), 0u);
+    EXPECT_EQ(call("waltham-forest:commissioner", "GET", "/v1/contracts").json().at("items").as_array().size(), 1u);
+    EXPECT_EQ(call("newham:commissioner", "GET", "/v1/contracts").json().at("items").as_array().size(), 0u);
+
+    // Providers see their outcome; the call-off is awarded and cannot be awarded again.
+    EXPECT_EQ(call("oakwood", "GET", oakwood_bid).json().at("status"), "awarded");
+    auto lost = call("riverside", "GET", "/v1/bids/" + std::to_string(id_of(riverside)));
+    EXPECT_EQ(lost.json().at("status"), "unsuccessful");
+    EXPECT_EQ(lost.json().at("rank"), 2);
+    EXPECT_EQ(call("waltham-forest:commissioner", "GET", co(id)).json().at("status"), "awarded");
+    EXPECT_EQ(call("waltham-forest:commissioner", "POST", co(id, "/award"), boost::json::object{}).status, 409);
+    // Each approval is in the decision history and the audit log.
+    EXPECT_EQ(count_rows("SELECT count(*) FROM call_off_decisions WHERE entity_type = 'award_approval' AND action = 'approve' "
+                         "AND reason LIKE 'corporate_director%'"),
+              1);
+    EXPECT_EQ(count_rows("SELECT count(*) FROM audit_log WHERE action = 'award_approval.approve'"), 1);
+}
+
+TEST_F(calloff, HaringeyAwardsFollowItsSchemeOfDelegation)
+{
+    const auto dps_id = open_dps("haringey", "2024-02-01", "2029-01-31");
+    admit("haringey", "riverside", dps_id, "lot2");
+    // 100 hours a week for 150 weeks: rates of 30, 50 and 60 pounds an hour make 450,000, 750,000 and 900,000 pounds.
+    const std::vector<std::int64_t> rates{3000, 5000, 6000};
+    std::vector<std::int64_t> calloffs;
+    for (std::size_t i = 0; i < rates.size(); ++i) {
+        calloffs.push_back(published("haringey", dps_id, "lot2", hourly_package("2024-05-01", 100, 150), "2024-03-20T12:00:00Z"));
+        ASSERT_EQ(call("riverside", "POST", co(calloffs.back(), "/bids"),
+                       {{"hourly_rate_pence", rates[i]}, {"hours_per_week", 100}, {"earliest_start", "2024-05-01"}}).status,
+                  201);
+    }
+    move_to(year{2024} / March / 21);
+    std::vector<boost::json::value> awards;
+    for (auto id : calloffs) {
+        ASSERT_EQ(call("haringey:commissioner", "POST", co(id, "/evaluation")).status, 200);
+        auto a = call("haringey:commissioner", "POST", co(id, "/award"), boost::json::object{});
+        ASSERT_EQ(a.status, 201) << a.body;
+        awards.push_back(a.json());
+    }
+    EXPECT_EQ(awards[0].at("value_pence"), 45000000);
+    EXPECT_EQ(awards[0].at("approvals"), boost::json::parse(R"([{"step":1,"authority":"director_childrens_services",)"
+                                                            R"("in_consultation_with":[],"status":"pending","decided_by":null,)"
+                                                            R"("comment":null,"decided_at":null}])"));
+    EXPECT_EQ(awards[1].at("value_pence"), 75000000);
+    EXPECT_EQ(awards[1].at("approvals").at(0).at("authority"), "director_childrens_services");
+    EXPECT_EQ(awards[1].at("approvals").at(0).at("in_consultation_with"), boost::json::parse(R"(["lead_member"])"));
+    EXPECT_EQ(awards[2].at("value_pence"), 90000000);
+    EXPECT_EQ(awards[2].at("approvals").at(0).at("authority"), "cabinet");
+
+    // The Director cannot sign the key decision; Cabinet can.
+    const auto path = [&](std::size_t i) { return "/v1/awards/" + std::to_string(awards[i].at("id").as_int64()) + "/approvals"; };
+    EXPECT_EQ(call("haringey:director_childrens_services", "POST", path(2), {{"decision", "approve"}}).status, 403);
+    EXPECT_EQ(call("haringey:cabinet", "POST", path(2), {{"decision", "approve"}}).json().at("status"), "approved");
+    auto consulted = call("haringey:director_childrens_services", "POST", path(1), {{"decision", "approve"}, {"comment", "Lead Member consulted"}});
+    EXPECT_EQ(consulted.json().at("status"), "approved") << consulted.body;
+    EXPECT_EQ(count_rows("SELECT count(*) FROM call_off_decisions WHERE entity_type = 'award_approval' "
+                         "AND reason LIKE 'director_childrens_services in consultation with lead_member%'"),
+              1);
+    // A rejection needs a reason and sends the call-off back to evaluated for another proposal.
+    EXPECT_EQ(call("haringey:director_childrens_services", "POST", path(0), {{"decision", "reject"}}).status, 400);
+    auto rejected = call("haringey:director_childrens_services", "POST", path(0), {{"decision", "reject"}, {"comment", "over the budget line"}});
+    EXPECT_EQ(rejected.json().at("status"), "rejected") << rejected.body;
+    EXPECT_EQ(call("haringey:commissioner", "GET", co(calloffs[0])).json().at("status"), "evaluated");
+    EXPECT_EQ(call("haringey:commissioner", "GET", "/v1/contracts").json().at("items").as_array().size(), 2u);
+}
+
+TEST_F(calloff, PeterboroughsSpendAuthorityHoldsUnderFiftyConcurrentAwards)
+{
+    move_to(year{2021} / September / 1);
+    const auto dps_id = open_dps("cambridgeshire", "2021-04-01", "2025-03-31");
+    admit("cambridgeshire", "riverside", dps_id, "community-support");
+    join("cambridgeshire", "peterborough", dps_id, {"community-support"}, "2021-04-01", "2025-03-31");
+    // 10 hours a week for 50 weeks at 20 pounds an hour: 10,000 pounds each, 50 of them against 310,000 pounds.
+    std::vector<std::int64_t> calloffs;
+    for (int i = 0; i < 50; ++i) {
+        calloffs.push_back(published("peterborough", dps_id, "community-support", hourly_package("2021-11-01", 10, 50), "2021-09-15T12:00:00Z"));
+        ASSERT_EQ(call("riverside", "POST", co(calloffs.back(), "/bids"),
+                       {{"hourly_rate_pence", 2000}, {"hours_per_week", 10}, {"earliest_start", "2021-11-01"}}).status,
+                  201);
+    }
+    move_to(year{2021} / October / 1);
+    std::vector<std::string> approvals;
+    for (auto id : calloffs) {
+        ASSERT_EQ(call("peterborough:commissioner", "POST", co(id, "/evaluation")).status, 200);
+        auto a = call("peterborough:commissioner", "POST", co(id, "/award"), boost::json::object{});
+        ASSERT_EQ(a.status, 201) << a.body;
+        EXPECT_EQ(a.json().at("value_pence"), 1000000);
+        approvals.push_back("/v1/awards/" + std::to_string(id_of(a)) + "/approvals");
+    }
+    std::atomic<int> contracts{0}, refused{0}, other{0};
+    std::mutex m;
+    std::string refusal;
+    std::vector<std::thread> threads;
+    const std::string token = tokens_.at("peterborough:executive_director");
+    for (const auto& path : approvals)
+        threads.emplace_back([&, path] {
+            test::https_client client(platform_.port());
+            auto r = client.send("POST", path, R"({"decision":"approve"})",
+                                 {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token}});
+            if (r.status == 200) ++contracts;
+            else if (r.status == 409 && r.json().at("error").at("code") == "spend_authority_exceeded") {
+                ++refused;
+                std::lock_guard lock(m);
+                refusal = std::string(r.json().at("error").at("message").as_string());
+            } else {
+                ++other;
+                std::lock_guard lock(m);
+                ADD_FAILURE() << r.status << " " << r.body;
+            }
+        });
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(contracts.load(), 31);
+    EXPECT_EQ(refused.load(), 19);
+    EXPECT_EQ(other.load(), 0);
+    EXPECT_NE(refusal.find("headroom left: £0.00"), std::string::npos) << refusal;
+    EXPECT_NE(refusal.find("£310,000.00"), std::string::npos) << refusal;
+    auto list = call("peterborough:commissioner", "GET", "/v1/contracts").json();
+    EXPECT_EQ(list.at("items").as_array().size(), 31u);
+    EXPECT_EQ(count_rows("SELECT sum(value_pence) FROM contracts WHERE tenant_id = " + std::to_string(tenants_.at("peterborough"))),
+              31000000);
+}
+
+TEST_F(calloff, TwoConcurrentAwardsOnOneCallOffYieldOneContract)
+{
+    const auto dps_id = open_dps("newham", "2024-02-01", "2026-03-08");
+    admit("newham", "riverside", dps_id, "semi-independent-16plus");
+    admit("newham", "oakwood", dps_id, "semi-independent-16plus");
+    const auto id = published("newham", dps_id, "semi-independent-16plus", hourly_package("2024-04-01", 20, 10), "2024-03-10T12:00:00Z");
+    auto first = call("riverside", "POST", co(id, "/bids"), {{"hourly_rate_pence", 2500}, {"hours_per_week", 20}, {"earliest_start", "2024-04-01"}});
+    auto second = call("oakwood", "POST", co(id, "/bids"), {{"hourly_rate_pence", 2600}, {"hours_per_week", 20}, {"earliest_start", "2024-04-01"}});
+    move_to(year{2024} / March / 11);
+    ASSERT_EQ(call("newham:commissioner", "POST", co(id, "/evaluation")).status, 200);
+
+    // Two officers press award at once, for different bids: one award.
+    std::vector<int> statuses(2);
+    std::vector<std::int64_t> award_ids(2, 0);
+    {
+        std::vector<std::thread> threads;
+        const std::vector<std::pair<std::string, std::int64_t>> pressing{{"newham:commissioner", id_of(first)}, {"newham:tenant_admin", id_of(second)}};
+        for (std::size_t i = 0; i < 2; ++i)
+            threads.emplace_back([&, i] {
+                test::https_client client(platform_.port());
+                auto r = client.send("POST", co(id, "/award"), boost::json::serialize(boost::json::object{{"bid_id", pressing[i].second}}),
+                                     {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + tokens_.at(pressing[i].first)}});
+                statuses[i] = r.status;
+                if (r.status == 201) award_ids[i] = id_of(r);
+            });
+        for (auto& t : threads) t.join();
+    }
+    std::sort(statuses.begin(), statuses.end());
+    EXPECT_EQ(statuses, (std::vector<int>{201, 409}));
+    const auto award_id = std::max(award_ids[0], award_ids[1]);
+    // And the approver's double click: one contract.
+    {
+        std::vector<std::thread> threads;
+        std::atomic<int> ok{0};
+        for (int i = 0; i < 2; ++i)
+            threads.emplace_back([&] {
+                test::https_client client(platform_.port());
+                auto r = client.send("POST", "/v1/awards/" + std::to_string(award_id) + "/approvals", R"({"decision":"approve"})",
+                                     {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + tokens_.at("newham:budget_holder")}});
+                if (r.status == 200) ++ok;
+            });
+        for (auto& t : threads) t.join();
+        EXPECT_EQ(ok.load(), 1);
+    }
+    EXPECT_EQ(count_rows("SELECT count(*) FROM contracts WHERE call_off_id = " + std::to_string(id)), 1);
+    EXPECT_EQ(count_rows("SELECT count(*) FROM awards WHERE call_off_id = " + std::to_string(id)), 1);
+}
+
+TEST_F(calloff, IdempotentRetriesCreateNothingTwice)
+{
+    const auto dps_id = open_dps("newham", "2024-02-01", "2026-03-08");
+    admit("newham", "riverside", dps_id, "lot4");
+    const auto package = hourly_package("2024-04-01", 10, 4);
+    auto made = create("newham", dps_id, "lot4", package, "2024-03-10T12:00:00Z", "create-1");
+    ASSERT_EQ(made.status, 201) << made.body;
+    auto again = create("newham", dps_id, "lot4", package, "2024-03-10T12:00:00Z", "create-1");
+    EXPECT_EQ(again.status, 201);
+    EXPECT_EQ(id_of(again), id_of(made));
+    EXPECT_EQ(again.header("idempotent-replayed"), "true");
+    EXPECT_EQ(create("newham", dps_id, "lot4", hourly_package("2024-04-01", 11, 4), "2024-03-10T12:00:00Z", "create-1").status, 422)
+        << "the same key for a different request";
+    EXPECT_EQ(call("newham:commissioner", "GET", "/v1/call-offs").json().at("items").as_array().size(), 1u);
+    // A refused request keeps nothing: the same key works once the request is right.
+    EXPECT_EQ(create("newham", dps_id, "lot9", package, "2024-03-10T12:00:00Z", "create-2").status, 404);
+    EXPECT_EQ(create("newham", dps_id, "lot4", package, "2024-03-10T12:00:00Z", "create-3").status, 201);
+    EXPECT_EQ(call("newham:commissioner", "GET", "/v1/call-offs").json().at("items").as_array().size(), 2u);
+
+    const auto id = id_of(made);
+    ASSERT_EQ(call("newham:commissioner", "POST", co(id, "/publish")).status, 200);
+    const boost::json::object bid{{"hourly_rate_pence", 2400}, {"hours_per_week", 10}, {"earliest_start", "2024-04-01"}};
+    auto b1 = call("riverside", "POST", co(id, "/bids"), bid, "bid-1");
+    auto b2 = call("riverside", "POST", co(id, "/bids"), bid, "bid-1");
+    ASSERT_EQ(b1.status, 201) << b1.body;
+    EXPECT_EQ(b2.status, 201);
+    EXPECT_EQ(id_of(b1), id_of(b2));
+    move_to(year{2024} / March / 11);
+    ASSERT_EQ(call("newham:commissioner", "POST", co(id, "/evaluation")).status, 200);
+    auto a1 = call("newham:commissioner", "POST", co(id, "/award"), boost::json::object{}, "award-1");
+    auto a2 = call("newham:commissioner", "POST", co(id, "/award"), boost::json::object{}, "award-1");
+    ASSERT_EQ(a1.status, 201) << a1.body;
+    EXPECT_EQ(a2.status, 201);
+    EXPECT_EQ(id_of(a1), id_of(a2));
+    EXPECT_EQ(call("newham:commissioner", "POST", co(id, "/award"), boost::json::object{}).status, 409) << "a new press is a new award";
+    const auto approvals = "/v1/awards/" + std::to_string(id_of(a1)) + "/approvals";
+    EXPECT_EQ(call("newham:budget_holder", "POST", approvals, {{"decision", "approve"}}, "approve-1").status, 200);
+    EXPECT_EQ(call("newham:budget_holder", "POST", approvals, {{"decision", "approve"}}, "approve-1").status, 200);
+    EXPECT_EQ(count_rows("SELECT count(*) FROM call_offs"), 2);
+    EXPECT_EQ(count_rows("SELECT count(*) FROM bids"), 1);
+    EXPECT_EQ(count_rows("SELECT count(*) FROM awards"), 1);
+    EXPECT_EQ(count_rows("SELECT count(*) FROM contracts"), 1);
+    EXPECT_EQ(count_rows("SELECT count(*) FROM call_off_decisions WHERE entity_type = 'award_approval'"), 1);
+}
+
+TEST_F(calloff, ASuspendedProviderCanNeitherSeeNorBid)
+{
+    const auto dps_id = open_dps("newham", "2024-02-01", "2026-03-08");
+    const auto application = admit("newham", "shadyside", dps_id, "lot4");
+    const auto id = published("newham", dps_id, "lot4", hourly_package("2024-04-01", 10, 4), "2024-03-10T12:00:00Z");
+    EXPECT_EQ(call("shadyside", "GET", co(id)).status, 200);
+    const auto decision = "/v1/applications/" + std::to_string(application) + "/decision";
+    ASSERT_EQ(call("newham:commissioner", "POST", decision,
+                   {{"action", "suspend"}, {"reason", "not paying the London Living Wage"}, {"evidence_required", "payroll"}}).status,
+              200);
+    EXPECT_EQ(call("shadyside", "GET", co(id)).status, 404);
+    EXPECT_TRUE(ids_in(call("shadyside", "GET", "/v1/call-offs").json()).empty());
+    EXPECT_EQ(call("shadyside", "POST", co(id, "/bids"), {{"hourly_rate_pence", 2400}, {"hours_per_week", 10}, {"earliest_start", "2024-04-01"}})
+                  .status,
+              404);
+    ASSERT_EQ(call("newham:commissioner", "POST", decision, {{"action", "reinstate"}}).status, 200);
+    EXPECT_EQ(call("shadyside", "GET", co(id)).status, 200) << "reinstated";
+    // A provider admitted while the call-off is open sees it too.
+    EXPECT_EQ(call("brightpath", "GET", co(id)).status, 404);
+    admit("newham", "brightpath", dps_id, "lot4");
+    EXPECT_EQ(call("brightpath", "GET", co(id)).status, 200);
+}
+
+TEST_F(calloff, PersonalDataInAPackageIsRefused)
+{
+    const auto dps_id = open_dps("newham", "2024-02-01", "2026-03-08");
+    const auto base = hourly_package("2024-04-01", 10, 4);
+    const std::vector<std::tuple<std::string, boost::json::value, std::string>> cases{
+        {"child_name", "Jane Doe", "package.child_name"},
+        {"date_of_birth", "2012-03-04", "package.date_of_birth"},
+        {"nhs_number", "9434765919", "package.nhs_number"},
+        {"area", "E15 4HT", "package.area"},
+        {"requirements", boost::json::array{"lives at E15 4HT with grandparents"}, "package.requirements[0]"},
+        {"requirements", "NHS number 943 476 5919 on file", "package.requirements"},
+        {"requirements", "born 12/03/2015, needs support at school", "package.requirements"},
+        {"requirements", "Name: Jane, prefers female carers", "package.requirements"},
+    };
+    for (const auto& [field, value, named] : cases) {
+        auto package = base;
+        package[field] = value;
+        auto r = create("newham", dps_id, "lot4", package, "2024-03-10T12:00:00Z");
+        EXPECT_EQ(r.status, 400) << field << ": " << r.body;
+        EXPECT_EQ(r.json().at("error").at("code"), "personal_data") << r.body;
+        const std::string message{r.json().at("error").at("message").as_string()};
+        EXPECT_EQ(message.rfind(named + ":", 0), 0u) << message;
+        EXPECT_EQ(message.find("4HT"), std::string::npos) << "the refusal does not repeat the data";
+        EXPECT_EQ(message.find("5919"), std::string::npos);
+    }
+    EXPECT_EQ(count_rows("SELECT count(*) FROM call_offs"), 0);
+    EXPECT_EQ(create("newham", dps_id, "lot4", base, "2024-03-10T12:00:00Z").status, 201) << "the anonymised package is fine";
+}
+
+TEST_F(calloff, AnUnfilledCallOffRecordsTheSpotPurchase)
+{
+    const auto dps_id = open_dps("newham", "2024-02-01", "2026-03-08");
+    const auto id = published("newham", dps_id, "lot4", hourly_package("2024-04-01", 12, 8), "2024-03-10T12:00:00Z");
+    const boost::json::object spot{{"provider_name", "Eastside Care Ltd"}, {"hourly_rate_pence", 2900}, {"hours_per_week", 12},
+                                   {"cost_pence", 2900 * 12 * 8}, {"reason", "no bids arrived"}};
+    EXPECT_EQ(call("newham:commissioner", "POST", co(id, "/unfilled"), spot).status, 409) << "still open for bids";
+    move_to(year{2024} / March / 11);
+    auto closed = call("newham:commissioner", "POST", co(id, "/unfilled"), spot);
+    ASSERT_EQ(closed.status, 201) << closed.body;
+    EXPECT_EQ(closed.json().at("cost_pence"), 2900 * 12 * 8);
+    EXPECT_EQ(call("newham:commissioner", "GET", co(id)).json().at("status"), "unfilled");
+    EXPECT_EQ(call("newham:commissioner", "POST", co(id, "/unfilled"), spot).status, 409);
+    EXPECT_EQ(call("newham:commissioner", "POST", co(id, "/evaluation")).status, 409);
+    EXPECT_EQ(count_rows("SELECT count(*) FROM spot_purchases WHERE provider_name = 'Eastside Care Ltd'"), 1);
+}
