@@ -620,6 +620,10 @@ result<application> dps_service::decide(const acting& by, std::int64_t applicati
     if (in.effective_on && !detail::valid_date(*in.effective_on)) return invalid("effective_on", "must be a date, YYYY-MM-DD");
     if (auto settled = settle(); !settled) return settled.err();
     const std::string today = london_date(clock_.now());
+    // A suspension takes effect when it is recorded (it may be back-dated); scheduling one for a
+    // later date is not supported, so it is refused rather than applied early.
+    if (in.effective_on && *in.effective_on > today)
+        return invalid("effective_on", "a suspension starts today or earlier; record it on the day it begins");
     return db_.transact_value<application>(by.data_scope(), [&](soci::session& sql) -> result<application> {
         auto a = load_application(sql, application_id);
         if (!a) return not_found("application");

@@ -269,6 +269,11 @@ TEST_F(dps_story, SuspensionAndReinstatement)
 
     EXPECT_EQ(decide("newham:commissioner", id, {{"action", "suspend"}, {"reason", "not paying the London Living Wage"}}).status, 400)
         << "a suspension says what evidence is needed";
+    EXPECT_EQ(decide("newham:commissioner", id,
+                     {{"action", "suspend"}, {"reason", "not paying the London Living Wage"}, {"evidence_required", "payroll"},
+                      {"effective_on", "2024-02-01"}}).status,
+              400)
+        << "a suspension cannot be scheduled for a later date";
     auto suspended = decide("newham:commissioner", id,
                             {{"action", "suspend"}, {"reason", "not paying the London Living Wage"},
                              {"evidence_required", "payroll showing pay backdated to the London Living Wage"}});
