@@ -28,7 +28,25 @@
 namespace dps::app {
 
 application::application() = default;
-application::~application() = default;
+application::~application()
+{
+    {
+        std::lock_guard lock(refresher_mutex_);
+        refresher_stop_ = true;
+    }
+    refresher_wake_.notify_all();
+    if (refresher_.joinable()) refresher_.join();
+}
+
+void application::refresh_plugins_until_stopped()
+{
+    std::unique_lock lock(refresher_mutex_);
+    while (!refresher_wake_.wait_for(lock, std::chrono::seconds{15}, [this] { return refresher_stop_; })) {
+        lock.unlock();
+        if (auto s = rules_->refresh(); !s) log::warn("plugin_refresh_failed", {{"reason", s.err().message}});
+        lock.lock();
+    }
+}
 
 result<std::vector<int>> migrate_database(db::database& db, const clock& now)
 {
@@ -111,8 +129,20 @@ result<std::unique_ptr<application>> application::create(const config& settings,
     return app;
 }
 
-void application::start() { server_->start(); }
-void application::shutdown() { server_->shutdown(); }
+void application::start()
+{
+    server_->start();
+    refresher_ = std::thread([this] { refresh_plugins_until_stopped(); });
+}
+void application::shutdown()
+{
+    {
+        std::lock_guard lock(refresher_mutex_);
+        refresher_stop_ = true;
+    }
+    refresher_wake_.notify_all();
+    server_->shutdown();
+}
 void application::wait() { server_->wait(); }
 unsigned short application::port() const { return server_->port(); }
 db::database& application::database() { return *db_; }

@@ -6,7 +6,10 @@
 #include "core/clock.hpp"
 #include "core/result.hpp"
 
+#include <condition_variable>
 #include <functional>
+#include <mutex>
+#include <thread>
 #include <memory>
 
 namespace dps::db { class database; }
@@ -48,6 +51,7 @@ public:
 
 private:
     application();
+    void refresh_plugins_until_stopped();
     std::shared_ptr<const clock> clock_;
     std::unique_ptr<db::database> db_;
     std::unique_ptr<identity::identity_service> identity_;
@@ -61,6 +65,11 @@ private:
     std::unique_ptr<http::router> routes_;
     std::unique_ptr<auth::access_guard> guard_;
     std::unique_ptr<http::server> server_;
+    // Picks up plugin versions activated on other nodes; stopped at shutdown.
+    std::thread refresher_;
+    std::mutex refresher_mutex_;
+    std::condition_variable refresher_wake_;
+    bool refresher_stop_ = false;
 };
 
 // Opens the database and applies pending migrations; used by dpsctl migrate and at start-up.

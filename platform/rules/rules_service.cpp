@@ -52,17 +52,18 @@ status rules_service::sync_host(std::int64_t tenant_id, const std::string& slug)
     // Under one lock: read what the database says is active and install exactly that, so two
     // concurrent uploads or activations cannot leave the host on a version the database has replaced.
     std::lock_guard lock(install_mutex());
-    std::string source, file;
+    std::string source, file, sha256;
     auto read = db_.transact(db::scope::platform(), [&](soci::session& sql) -> status {
         long long key = tenant_id;
         soci::indicator ind = soci::i_null;
-        sql << "SELECT source, file_name FROM tenant_plugins WHERE tenant_id = :t AND status = 'active'", soci::use(key),
-            soci::into(source, ind), soci::into(file);
+        sql << "SELECT source, file_name, source_sha256 FROM tenant_plugins WHERE tenant_id = :t AND status = 'active'", soci::use(key),
+            soci::into(source, ind), soci::into(file), soci::into(sha256);
         return ok_status();
     });
     if (!read) return read;
     if (source.empty()) {
         host_.uninstall(slug);
+        installed_sha256_.erase(slug);
         return ok_status();
     }
     auto installed = host_.install(slug, source, file);
@@ -70,6 +71,7 @@ status rules_service::sync_host(std::int64_t tenant_id, const std::string& slug)
         log::error("plugin_install_failed", {{"tenant", slug}, {"reason", installed.err().message}});
         return installed.err();
     }
+    installed_sha256_[slug] = sha256;
     return ok_status();
 }
 
@@ -102,23 +104,34 @@ result<std::string> rules_service::tenant_key(std::int64_t tenant_id)
 
 status rules_service::load_active()
 {
+    auto s = refresh();
+    if (s) log::info("plugins_loaded", {{"count", installed_sha256_.size()}});
+    return s;
+}
+
+status rules_service::refresh()
+{
     struct row_t {
-        std::string slug, source, file;
+        std::int64_t tenant_id;
+        std::string slug, sha256;
     };
     std::vector<row_t> rows;
     status s = db_.transact(db::scope::platform(), [&](soci::session& sql) -> status {
-        soci::rowset<soci::row> rs = (sql.prepare << "SELECT t.slug, p.source, p.file_name FROM tenant_plugins p "
+        soci::rowset<soci::row> rs = (sql.prepare << "SELECT t.id, t.slug, p.source_sha256 FROM tenant_plugins p "
                                                      "JOIN tenants t ON t.id = p.tenant_id WHERE p.status = 'active'");
-        for (const auto& r : rs) rows.push_back({db::text_at(r, 0), db::text_at(r, 1), db::text_at(r, 2)});
+        for (const auto& r : rs) rows.push_back({db::int_at(r, 0), db::text_at(r, 1), db::text_at(r, 2)});
         return ok_status();
     });
     if (!s) return s;
-    std::lock_guard lock(install_mutex());
     for (const auto& r : rows) {
-        auto installed = host_.install(r.slug, r.source, r.file);
-        if (!installed) log::error("plugin_load_failed", {{"tenant", r.slug}, {"reason", installed.err().message}});
+        bool current = false;
+        {
+            std::lock_guard lock(install_mutex());
+            auto it = installed_sha256_.find(r.slug);
+            current = it != installed_sha256_.end() && it->second == r.sha256;
+        }
+        if (!current) (void)sync_host(r.tenant_id, r.slug); // a plugin that fails to load is logged; others go on
     }
-    log::info("plugins_loaded", {{"count", rows.size()}});
     return ok_status();
 }
 

@@ -11,6 +11,7 @@
 
 #include <boost/json/value.hpp>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,6 +50,10 @@ public:
     result<plugin_version> activate(const identity::acting& by, std::int64_t tenant_id, int version);
     result<plugin_version> active(const identity::acting& by, std::int64_t tenant_id);
 
+    // Installs any tenant's active version that this process is not running yet: another dpsd node
+    // (or dpsctl) may have uploaded or activated one. Cheap when nothing changed (one small query).
+    status refresh();
+
     // Calls one hook of the tenant's active plugin with JSON arguments.
     result<boost::json::value> evaluate(std::int64_t tenant_id, const std::string& hook, const boost::json::array& args);
 
@@ -62,6 +67,7 @@ private:
     db::database& db_;
     const clock& clock_;
     plugins::plugin_host& host_;
+    std::map<std::string, std::string> installed_sha256_; // by tenant slug; guarded by the install mutex
 };
 
 } // namespace dps::rules

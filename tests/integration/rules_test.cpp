@@ -1,6 +1,7 @@
 // Tenant plugins over HTTPS: upload (validated before it is stored), versions, roll back, hooks,
 // and a broken or hostile plugin failing only its own tenant's requests.
 #include "db/database.hpp"
+#include "plugins/plugin_host.hpp"
 #include "rules/rules_service.hpp"
 #include "support/https_client.hpp"
 #include "support/identity_fixture.hpp"
@@ -177,4 +178,18 @@ TEST_F(rules_api, ConcurrentUploadsLeaveTheHostOnTheVersionTheDatabaseMarksActiv
     const auto host_fee = fee(client, tenant_a.id, "A:tenant_admin").json().at("result").as_int64();
     EXPECT_NE(source.find("return " + std::to_string(host_fee) + " end"), std::string::npos)
         << "host runs fee " << host_fee << " but the active source is: " << source;
+}
+
+TEST_F(rules_api, AVersionActivatedOnAnotherNodeIsPickedUp)
+{
+    // A second service with its own host stands for another dpsd node over the same database.
+    plugins::plugin_host other_host;
+    rules::rules_service other_node(platform.app().database(), platform.app().time(), other_host);
+    auto uploaded = other_node.upload({nullptr, "other-node"}, tenant_a.id, "return { annual_fee = function() return 250000 end }",
+                                      boost::json::parse(kFeeFixtures), "a.lua");
+    ASSERT_TRUE(uploaded.ok()) << uploaded.err().message;
+    test::https_client client(platform.port());
+    EXPECT_EQ(fee(client, tenant_a.id, "A:tenant_admin").json().at("result"), 100000) << "this node has not looked yet";
+    ASSERT_TRUE(platform.app().rules().refresh().ok());
+    EXPECT_EQ(fee(client, tenant_a.id, "A:tenant_admin").json().at("result"), 250000);
 }
