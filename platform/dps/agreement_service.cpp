@@ -58,8 +58,7 @@ std::vector<agreement_fee> schedule(const std::string& starts_on, const std::str
         const std::string next = *plugins::add_months(starts_on, 12 * (year + 1));
         const std::string end = std::min(day_before(next), ends_on);
         const long long full = days_between(start, next);
-        const long long covered = days_between(start, day_before(next) == end ? next : *plugins::add_months(end, 0)) +
-                                  (day_before(next) == end ? 0 : 1);
+        const long long covered = days_between(start, end) + 1; // end is the year's last day, inclusive
         const std::int64_t amount = covered >= full ? annual_pence : (annual_pence * covered + full / 2) / full;
         out.push_back({0, start, end, amount, start, std::nullopt});
     }
@@ -420,7 +419,7 @@ result<access_agreement> agreement_service::add_lot(const acting& by, std::int64
                "VALUES (:a, :l, :lead, :p, :f, :j)",
             soci::use(key), soci::use(lot_id), soci::use(lead), soci::use(partner), soci::use(amount), soci::use(joined);
         a = load(sql, agreement_id);
-        reschedule(sql, *a, joined > a->starts_on ? *plugins::add_months(today, 0) : a->starts_on, a->ends_on);
+        reschedule(sql, *a, joined, a->ends_on);
         decide_on(sql, *a, "add_lot", a->status, a->status, "joined lot " + lot_code, by, clock_);
         return *load(sql, a->id);
     });

@@ -249,18 +249,14 @@ result<plugin_version> rules_service::activate(const identity::acting& by, std::
 {
     auto slug = tenant_key(tenant_id);
     if (!slug) return slug.err();
-    std::string source;
     auto chosen = db_.transact_value<plugin_version>(by.data_scope(), [&](soci::session& sql) -> result<plugin_version> {
         long long key = tenant_id;
         std::optional<plugin_version> v;
         {
-            soci::rowset<soci::row> rows = (sql.prepare << "SELECT " << kVersionColumns << ", source FROM tenant_plugins "
+            soci::rowset<soci::row> rows = (sql.prepare << "SELECT " << kVersionColumns << " FROM tenant_plugins "
                                                            "WHERE tenant_id = :t AND version = :v",
                                             soci::use(key), soci::use(version));
-            for (const auto& r : rows) {
-                v = version_from(r);
-                source = db::text_at(r, 9);
-            }
+            for (const auto& r : rows) v = version_from(r);
         }
         if (!v) return make_error(error_kind::not_found, "not_found", "no such plugin version");
         if (v->status == "active") return make_error(error_kind::conflict, "already_active", "this version is already active");

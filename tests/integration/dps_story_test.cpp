@@ -336,3 +336,36 @@ TEST_F(dps_story, ADpsExpiresAfterItsTerm)
     EXPECT_EQ(d.json().at("status"), "expired");
     EXPECT_EQ(apply("brightpath", dps_id, "lot2").status, 409);
 }
+
+TEST_F(dps_story, APartnersLotsChangeAndItsFeesFollow)
+{
+    const auto dps_id = create_open_dps("newham", "2024-02-01", "2026-03-08");
+    auto joined = call("waltham-forest:commissioner", "POST", path(dps_id, "/agreements"),
+                       {{"lot_codes", {"lot2"}}, {"starts_on", "2024-02-01"}, {"ends_on", "2026-01-31"}});
+    ASSERT_EQ(joined.status, 201) << joined.body;
+    const auto agreement = "/v1/agreements/" + std::to_string(joined.json().at("id").as_int64());
+    auto accepted = call("newham:commissioner", "POST", agreement + "/decision", {{"action", "accept"}}).json();
+    ASSERT_EQ(accepted.at("fees").as_array().size(), 2u);
+    EXPECT_EQ(accepted.at("fees").as_array()[0].at("amount_pence"), 315000);
+    EXPECT_EQ(accepted.at("fees").as_array()[1].at("amount_pence"), 315000);
+
+    move_to(year{2024} / June / 1);
+    EXPECT_EQ(call("newham:commissioner", "POST", agreement + "/lots", {{"lot_code", "lot4"}}).status, 403) << "only the partner changes its lots";
+    auto added = call("waltham-forest:commissioner", "POST", agreement + "/lots", {{"lot_code", "lot4"}}).json();
+    EXPECT_EQ(added.at("annual_fee_pence"), 630000);
+    EXPECT_EQ(added.at("fees").as_array()[0].at("amount_pence"), 315000) << "the year already running is unchanged";
+    EXPECT_EQ(added.at("fees").as_array()[1].at("amount_pence"), 630000) << "the next year charges both lots";
+    EXPECT_EQ(call("waltham-forest:commissioner", "POST", agreement + "/lots", {{"lot_code", "lot4"}}).status, 409);
+
+    auto dropped = call("waltham-forest:commissioner", "DELETE", agreement + "/lots/lot4").json();
+    EXPECT_EQ(dropped.at("annual_fee_pence"), 315000);
+    EXPECT_EQ(dropped.at("fees").as_array()[1].at("amount_pence"), 315000);
+    EXPECT_EQ(call("waltham-forest:commissioner", "DELETE", agreement + "/lots/lot2").status, 409) << "not the last lot";
+
+    const auto fee_id = dropped.at("fees").as_array()[0].at("id").as_int64();
+    const auto paid_path = agreement + "/fees/" + std::to_string(fee_id) + "/paid";
+    EXPECT_EQ(call("waltham-forest:finance", "POST", paid_path, {{"paid_on", "2024-02-10"}}).status, 403) << "the lead records payments";
+    auto paid = call("newham:finance", "POST", paid_path, {{"paid_on", "2024-02-10"}});
+    EXPECT_EQ(paid.json().at("fees").as_array()[0].at("status"), "paid") << paid.body;
+    EXPECT_EQ(call("newham:finance", "POST", paid_path, {{"paid_on", "2024-02-11"}}).status, 409);
+}
