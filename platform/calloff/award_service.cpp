@@ -3,6 +3,9 @@
 
 #include "auth/access_guard.hpp"
 #include "calloff/calloff_store.hpp"
+#include "calloff/contract_service.hpp"
+#include "calloff/contract_terms.hpp"
+#include "calloff/spend_check.hpp"
 #include "calloff/lifecycles.hpp"
 #include "db/database.hpp"
 #include "db/row_reader.hpp"
@@ -18,12 +21,6 @@ using namespace store;
 
 namespace {
 
-struct authority_period {
-    std::int64_t limit_pence = 0;
-    std::string from, to; // inclusive dates
-    std::optional<std::int64_t> dps_id; // a recorded authority is for one DPS; the plugin's covers them all
-};
-
 bool is_council(const acting& by) { return by.caller && by.caller->tenant_id; }
 
 bool holds_authority(const auth::principal& p, const std::string& authority)
@@ -33,55 +30,16 @@ bool holds_authority(const auth::principal& p, const std::string& authority)
     return false;
 }
 
-// The authorities a new contract starting on `starts_on` must fit: those recorded for the DPS and
-// the one the council's plugin declares, each only if its period covers the start.
-std::vector<authority_period> authorities_for(soci::session& sql, std::int64_t tenant_id, std::int64_t dps_id,
-                                              const std::string& starts_on, const std::optional<plugins::spend_authority>& declared)
-{
-    std::vector<authority_period> out;
-    long long tenant = tenant_id, dps = dps_id;
-    soci::rowset<soci::row> rows =
-        (sql.prepare << "SELECT limit_pence, starts_on, ends_on FROM spend_authorities WHERE tenant_id = :t AND dps_id = :d "
-                        "AND starts_on <= :s AND ends_on >= :s2",
-         soci::use(tenant), soci::use(dps), soci::use(starts_on), soci::use(starts_on));
-    for (const auto& r : rows) out.push_back({db::int_at(r, 0), db::text_at(r, 1), db::text_at(r, 2), dps_id});
-    if (declared && declared->from <= starts_on && starts_on <= declared->to)
-        out.push_back({declared->limit_pence, declared->from, declared->to, std::nullopt});
-    return out;
-}
-
-// Committed spend = the values of the council's contracts starting in the authority's period.
-std::int64_t committed(soci::session& sql, std::int64_t tenant_id, const authority_period& a)
-{
-    long long tenant = tenant_id, dps = a.dps_id.value_or(0), total = 0;
-    soci::indicator ind = soci::i_null;
-    if (a.dps_id)
-        sql << "SELECT sum(value_pence) FROM contracts WHERE tenant_id = :t AND dps_id = :d AND starts_on >= :f AND starts_on <= :to",
-            soci::use(tenant), soci::use(dps), soci::use(a.from), soci::use(a.to), soci::into(total, ind);
-    else
-        sql << "SELECT sum(value_pence) FROM contracts WHERE tenant_id = :t AND starts_on >= :f AND starts_on <= :to",
-            soci::use(tenant), soci::use(a.from), soci::use(a.to), soci::into(total, ind);
-    return ind == soci::i_null ? 0 : total;
-}
-
-// Refuses a value that would take committed spend past any authority, saying how much headroom is left.
-status within_authority(soci::session& sql, std::int64_t tenant_id, std::int64_t value, const std::vector<authority_period>& authorities)
-{
-    for (const auto& a : authorities) {
-        const std::int64_t used = committed(sql, tenant_id, a), headroom = a.limit_pence - used;
-        if (used + value > a.limit_pence)
-            return make_error(error_kind::conflict, "spend_authority_exceeded",
-                              "an award of " + pounds(value) + " would take committed spend to " + pounds(used + value) +
-                                  ", above the spend authority of " + pounds(a.limit_pence) + " for " + a.from + " to " + a.to +
-                                  "; headroom left: " + pounds(headroom < 0 ? 0 : headroom) + " (" +
-                                  std::to_string(headroom < 0 ? 0 : headroom) + " pence)");
-    }
-    return ok_status();
-}
-
 } // namespace
 
-award_service::award_service(db::database& db, const clock& now, plugins::plugin_host& plugins) : db_(db), clock_(now), plugins_(plugins) {}
+award_service::award_service(db::database& db, const clock& now, plugins::plugin_host& plugins)
+    : db_(db), clock_(now), plugins_(plugins), changes_(std::make_unique<contract_service>(db, now, plugins))
+{
+}
+
+award_service::~award_service() = default;
+
+contract_service& award_service::contract_changes() { return *changes_; }
 
 result<std::string> award_service::slug_of(std::int64_t tenant_id)
 {
@@ -94,7 +52,8 @@ result<std::string> award_service::slug_of(std::int64_t tenant_id)
     });
 }
 
-result<award> award_service::propose(const acting& by, std::int64_t call_off_id, std::optional<std::int64_t> bid_id)
+result<award> award_service::propose(const acting& by, std::int64_t call_off_id, std::optional<std::int64_t> bid_id,
+                                     const block_terms& block)
 {
     if (!is_council(by)) return forbidden("only the calling council awards");
     // Read the bid to award, then ask the council's plugin for the route and authority outside any transaction.
@@ -112,7 +71,18 @@ result<award> award_service::propose(const acting& by, std::int64_t call_off_id,
     if (!read) return read.err();
     auto slug = slug_of(c->tenant_id);
     if (!slug) return slug.err();
-    const std::int64_t value = chosen->total_pence;
+    std::int64_t value = chosen->total_pence;
+    if (block.guaranteed_hours || block.discount_percent) {
+        // A block arrangement with the award: the hours are guaranteed and the rate paid is discounted.
+        auto limit = block_discount_limit(plugins_, *slug);
+        if (!limit) return limit.err();
+        if (auto ok = check_block(block.guaranteed_hours, block.discount_percent, chosen->hours_per_week,
+                                  chosen->hourly_rate_pence.has_value(), *limit);
+            !ok)
+            return ok.err();
+        value = weekly_cost({chosen->hourly_rate_pence, chosen->hours_per_week, std::nullopt, block.guaranteed_hours, block.discount_percent, {}}) *
+                c->duration_weeks;
+    }
     std::vector<plugins::approval_step> route{{"budget_holder", {}}};
     auto routed = plugins_.approval_route(*slug, {{"value_pence", value}, {"kind", "award"}});
     if (routed) route = *routed;
@@ -131,25 +101,15 @@ result<award> award_service::propose(const acting& by, std::int64_t call_off_id,
                                        authorities_for(sql, current->tenant_id, current->dps_id, current->starts_on, authority));
             !ok)
             return ok.err();
-        const std::string at = format_timestamp(clock_.now()), actor = by.actor();
-        long long id = 0, call_off_key = current->id, tenant = current->tenant_id, bid_key = chosen->id,
-                  provider = chosen->provider_org_id, value_v = value;
-        sql << "INSERT INTO awards (call_off_id, tenant_id, bid_id, provider_org_id, kind, value_pence, status, proposed_by, created_at) "
-               "VALUES (:c, :t, :b, :p, 'award', :v, 'pending', :by, :at) RETURNING id",
-            soci::use(call_off_key), soci::use(tenant), soci::use(bid_key), soci::use(provider), soci::use(value_v), soci::use(actor),
-            soci::use(at), soci::into(id);
-        long long step = 0;
-        for (const auto& s : route) {
-            ++step;
-            boost::json::array consulted;
-            for (const auto& name : s.in_consultation_with) consulted.emplace_back(name);
-            const std::string consulted_text = boost::json::serialize(consulted);
-            sql << "INSERT INTO award_approvals (award_id, tenant_id, step, authority, in_consultation_with, status) "
-                   "VALUES (:a, :t, :s, :au, :c, 'pending')",
-                soci::use(id), soci::use(tenant), soci::use(step), soci::use(s.authority), soci::use(consulted_text);
-        }
+        const auto id = insert_award(sql, {current->id, current->tenant_id, chosen->id, chosen->provider_org_id, "award", std::nullopt, value,
+                                           block.guaranteed_hours, block.discount_percent},
+                                     route, by, clock_);
         record(sql, *current, chosen->provider_org_id, "award", id, "propose", std::nullopt, "pending",
-               pounds(value) + " to bid " + std::to_string(chosen->id) + "; " + std::to_string(route.size()) + " approvals", by, clock_);
+               pounds(value) + " to bid " + std::to_string(chosen->id) + "; " + std::to_string(route.size()) + " approvals" +
+                   (block.guaranteed_hours ? "; block of " + std::to_string(*block.guaranteed_hours) + " hours a week at " +
+                                                 std::to_string(block.discount_percent.value_or(0)) + "% off"
+                                           : ""),
+               by, clock_);
         move_call_off(sql, *current, "propose_award", *to, std::nullopt, by, clock_);
         return *load_award(sql, id);
     });
@@ -196,6 +156,11 @@ result<award> award_service::decide(const acting& by, std::int64_t award_id, con
                step->authority + (consulted.empty() ? "" : " in consultation with " + consulted) + (comment ? ": " + *comment : ""), by,
                clock_);
         const bool last = step == &a->approvals.back();
+        const bool changes_contract = a->kind != "award";
+        if (decision == "reject" && changes_contract) {
+            reject_change(sql, *a, *c, comment, by, clock_);
+            return *load_award(sql, a->id);
+        }
         if (decision == "reject") {
             sql << "UPDATE awards SET status = 'rejected', decided_at = :at WHERE id = :id", soci::use(at), soci::use(award_key);
             record(sql, *c, a->provider_org_id, "award", a->id, "reject", a->status, "rejected", comment, by, clock_);
@@ -209,6 +174,10 @@ result<award> award_service::decide(const acting& by, std::int64_t award_id, con
         // same headroom (SQLite's BEGIN IMMEDIATE serialises them already).
         long long tenant = a->tenant_id, locked = 0;
         sql << std::string{"SELECT id FROM tenants WHERE id = :t"} + lock_rows(db_.kind()), soci::use(tenant), soci::into(locked);
+        if (changes_contract) {
+            if (auto ok = apply_approved_change(sql, db_.kind(), *a, *c, declared, by, clock_); !ok) return ok.err();
+            return *load_award(sql, a->id);
+        }
         if (auto ok = within_authority(sql, a->tenant_id, a->value_pence, authorities_for(sql, a->tenant_id, c->dps_id, c->starts_on, declared));
             !ok)
             return ok.err();
@@ -221,12 +190,16 @@ result<award> award_service::decide(const acting& by, std::int64_t award_id, con
                   weekly = won->weekly_cost_pence.value_or(0), value = a->value_pence;
         soci::indicator rate_i = won->hourly_rate_pence ? soci::i_ok : soci::i_null, hours_i = won->hours_per_week ? soci::i_ok : soci::i_null,
                         weekly_i = won->weekly_cost_pence ? soci::i_ok : soci::i_null;
+        long long block_hours = a->block_guaranteed_hours.value_or(0), block_discount = a->block_discount_percent.value_or(0);
+        soci::indicator block_hours_i = a->block_guaranteed_hours ? soci::i_ok : soci::i_null,
+                        block_discount_i = a->block_discount_percent ? soci::i_ok : soci::i_null;
         sql << "INSERT INTO contracts (call_off_id, award_id, dps_id, lot_id, tenant_id, provider_org_id, hourly_rate_pence, hours_per_week, "
-               "weekly_cost_pence, starts_on, ends_on, value_pence, status, created_at, updated_at) VALUES (:c, :a, :d, :l, :t, :p, :r, :h, "
-               ":w, :s, :e, :v, 'active', :at, :at2) RETURNING id",
+               "weekly_cost_pence, starts_on, ends_on, value_pence, status, created_at, updated_at, block_guaranteed_hours, "
+               "block_discount_percent) VALUES (:c, :a, :d, :l, :t, :p, :r, :h, :w, :s, :e, :v, 'active', :at, :at2, :bh, :bd) RETURNING id",
             soci::use(call_off_key), soci::use(award_key), soci::use(dps), soci::use(lot), soci::use(tenant), soci::use(provider),
             soci::use(rate, rate_i), soci::use(hours, hours_i), soci::use(weekly, weekly_i), soci::use(c->starts_on), soci::use(ends_on),
-            soci::use(value), soci::use(at), soci::use(at), soci::into(contract_id);
+            soci::use(value), soci::use(at), soci::use(at), soci::use(block_hours, block_hours_i), soci::use(block_discount, block_discount_i),
+            soci::into(contract_id);
         record(sql, *c, a->provider_org_id, "contract", contract_id, "create", std::nullopt, "active", pounds(value), by, clock_);
         for (const auto& b : live_bids(sql, c->id)) {
             const std::string action = b.id == a->bid_id ? "award" : "lose";
@@ -260,6 +233,7 @@ result<award> award_service::get(const acting& by, std::int64_t award_id)
 result<std::vector<contract>> award_service::contracts(const acting& by)
 {
     if (!by.caller || (!by.caller->tenant_id && !by.caller->provider_org_id)) return forbidden("contracts belong to councils and providers");
+    if (auto s = changes_->settle(); !s) return s.err();
     return db_.transact_value<std::vector<contract>>(by.data_scope(), [&](soci::session& sql) -> result<std::vector<contract>> {
         const bool council = is_council(by);
         long long viewer = council ? *by.caller->tenant_id : *by.caller->provider_org_id;
@@ -279,12 +253,14 @@ result<std::vector<contract>> award_service::contracts(const acting& by)
 
 result<contract> award_service::get_contract(const acting& by, std::int64_t contract_id)
 {
+    if (auto s = changes_->settle(); !s) return s.err();
     return db_.transact_value<contract>(by.data_scope(), [&](soci::session& sql) -> result<contract> {
         auto c = load_contract(sql, contract_id);
         const bool party = c && by.caller &&
                            ((by.caller->tenant_id && *by.caller->tenant_id == c->tenant_id) ||
                             (by.caller->provider_org_id && *by.caller->provider_org_id == c->provider_org_id));
         if (!party) return not_found("contract");
+        c->changes = store::contract_changes(sql, contract_id);
         return *c;
     });
 }

@@ -10,6 +10,7 @@
 #include "core/result.hpp"
 #include "identity/identity_service.hpp"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,11 +21,20 @@ namespace dps::auth { struct owner; }
 
 namespace dps::calloff {
 
+class contract_service;
+
+// A block arrangement proposed with an award: guaranteed hours a week for a discount off the rate.
+struct block_terms {
+    std::optional<std::int64_t> guaranteed_hours, discount_percent;
+};
+
 class award_service {
 public:
     award_service(db::database& db, const clock& now, plugins::plugin_host& plugins);
+    ~award_service();
 
-    result<award> propose(const identity::acting& by, std::int64_t call_off_id, std::optional<std::int64_t> bid_id);
+    result<award> propose(const identity::acting& by, std::int64_t call_off_id, std::optional<std::int64_t> bid_id,
+                          const block_terms& block = {});
     // decision: "approve" or "reject"; the caller must hold the current step's authority.
     result<award> decide(const identity::acting& by, std::int64_t award_id, const std::string& decision,
                          const std::optional<std::string>& comment);
@@ -36,12 +46,17 @@ public:
     result<std::optional<auth::owner>> award_owner(std::int64_t award_id);
     result<std::optional<auth::owner>> contract_owner(std::int64_t contract_id);
 
+    // Variations, extensions and uplifts of this service's contracts. Owned here because the
+    // application constructs only this service; the last approval of a variation applies it.
+    contract_service& contract_changes();
+
 private:
     result<std::string> slug_of(std::int64_t tenant_id);
 
     db::database& db_;
     const clock& clock_;
     plugins::plugin_host& plugins_;
+    std::unique_ptr<contract_service> changes_;
 };
 
 } // namespace dps::calloff

@@ -1,6 +1,8 @@
 // JSON shapes of stage two's values, as the API returns them.
 #include "calloff/calloff_records.hpp"
 
+#include "calloff/contract_terms.hpp"
+
 #include <boost/json.hpp>
 
 namespace dps::calloff {
@@ -45,16 +47,51 @@ boost::json::value to_json(const award& a)
     return {{"id", a.id}, {"call_off_id", a.call_off_id}, {"tenant_id", a.tenant_id}, {"bid_id", a.bid_id},
             {"provider_org_id", a.provider_org_id}, {"kind", a.kind}, {"contract_id", opt(a.contract_id)},
             {"value_pence", a.value_pence}, {"status", a.status}, {"proposed_by", a.proposed_by}, {"created_at", a.created_at},
-            {"decided_at", opt(a.decided_at)}, {"approvals", std::move(steps)}};
+            {"decided_at", opt(a.decided_at)}, {"approvals", std::move(steps)},
+            {"block_guaranteed_hours", opt(a.block_guaranteed_hours)}, {"block_discount_percent", opt(a.block_discount_percent)}};
+}
+
+boost::json::value to_json(const contract_change& c)
+{
+    return {{"id", c.id}, {"contract_id", c.contract_id}, {"award_id", opt(c.award_id)}, {"kind", c.kind}, {"status", c.status},
+            {"effective_on", c.effective_on},
+            {"before", {{"hourly_rate_pence", opt(c.hourly_rate_before)}, {"hours_per_week", opt(c.hours_before)},
+                        {"weekly_cost_pence", opt(c.weekly_cost_before)}, {"block_guaranteed_hours", opt(c.block_hours_before)},
+                        {"block_discount_percent", opt(c.block_discount_before)}, {"ends_on", c.ends_on_before},
+                        {"value_pence", c.value_before_pence}}},
+            {"after", {{"hourly_rate_pence", opt(c.hourly_rate_after)}, {"hours_per_week", opt(c.hours_after)},
+                       {"weekly_cost_pence", opt(c.weekly_cost_after)}, {"block_guaranteed_hours", opt(c.block_hours_after)},
+                       {"block_discount_percent", opt(c.block_discount_after)}, {"ends_on", c.ends_on_after},
+                       {"value_pence", c.value_after_pence}}},
+            {"change_pence", c.value_after_pence - c.value_before_pence}, {"reason", opt(c.reason)},
+            {"requested_by", c.requested_by}, {"created_at", c.created_at}, {"decided_at", opt(c.decided_at)}};
+}
+
+boost::json::value to_json(const uplift_proposal& u)
+{
+    return {{"contract_id", u.contract_id}, {"date", u.date}, {"current_rate_pence", u.current_rate_pence},
+            {"proposed_rate_pence", u.proposed_rate_pence}, {"value_pence", u.value_pence},
+            {"proposed_value_pence", u.proposed_value_pence}, {"due", u.due}, {"applied", u.applied}};
 }
 
 boost::json::value to_json(const contract& c)
 {
-    return {{"id", c.id}, {"call_off_id", c.call_off_id}, {"award_id", c.award_id}, {"dps_id", c.dps_id}, {"lot_id", c.lot_id},
+    boost::json::object o{{"id", c.id}, {"call_off_id", c.call_off_id}, {"award_id", c.award_id}, {"dps_id", c.dps_id}, {"lot_id", c.lot_id},
             {"tenant_id", c.tenant_id}, {"provider_org_id", c.provider_org_id}, {"provider_name", c.provider_name},
             {"hourly_rate_pence", opt(c.hourly_rate_pence)}, {"hours_per_week", opt(c.hours_per_week)},
             {"weekly_cost_pence", opt(c.weekly_cost_pence)}, {"starts_on", c.starts_on}, {"ends_on", c.ends_on},
-            {"value_pence", c.value_pence}, {"status", c.status}, {"created_at", c.created_at}, {"updated_at", c.updated_at}};
+            {"value_pence", c.value_pence}, {"status", c.status}, {"created_at", c.created_at}, {"updated_at", c.updated_at},
+            {"lot_code", c.lot_code}, {"block_guaranteed_hours", opt(c.block_guaranteed_hours)},
+            {"block_discount_percent", opt(c.block_discount_percent)}};
+    // The rate paid: the agreed hourly rate less any block discount.
+    o["effective_hourly_rate_pence"] =
+        c.hourly_rate_pence ? boost::json::value(discounted_rate(*c.hourly_rate_pence, c.block_discount_percent)) : boost::json::value(nullptr);
+    if (c.changes) {
+        boost::json::array changes;
+        for (const auto& ch : *c.changes) changes.push_back(to_json(ch));
+        o["changes"] = std::move(changes);
+    }
+    return o;
 }
 
 boost::json::value to_json(const spot_purchase& s)

@@ -50,6 +50,22 @@ struct award {
     std::string status, proposed_by, created_at;
     std::optional<std::string> decided_at;
     std::vector<approval> approvals;
+    std::optional<std::int64_t> block_guaranteed_hours, block_discount_percent; // a block arrangement proposed with the award
+};
+
+// One change to a contract's terms: a variation or extension (with the award carrying its
+// approvals), or an annual uplift. Before and after, so the history reads on its own.
+struct contract_change {
+    std::int64_t id = 0, contract_id = 0;
+    std::optional<std::int64_t> award_id;
+    std::string kind, status, effective_on;
+    std::optional<std::int64_t> hourly_rate_before, hourly_rate_after, hours_before, hours_after, weekly_cost_before,
+        weekly_cost_after, block_hours_before, block_hours_after, block_discount_before, block_discount_after;
+    std::string ends_on_before, ends_on_after;
+    std::int64_t value_before_pence = 0, value_after_pence = 0;
+    std::optional<std::string> reason;
+    std::string requested_by, created_at;
+    std::optional<std::string> decided_at;
 };
 
 struct contract {
@@ -59,6 +75,18 @@ struct contract {
     std::string starts_on, ends_on;
     std::int64_t value_pence = 0;
     std::string status, created_at, updated_at;
+    std::optional<std::int64_t> block_guaranteed_hours, block_discount_percent;
+    std::string lot_code;
+    std::optional<std::vector<contract_change>> changes; // filled when one contract is read
+};
+
+// What the council's rate_uplift hook proposes for a contract on a date, and what applying it would do.
+struct uplift_proposal {
+    std::int64_t contract_id = 0;
+    std::string date;
+    std::int64_t current_rate_pence = 0, proposed_rate_pence = 0, value_pence = 0, proposed_value_pence = 0;
+    bool due = false;     // the hook proposes a different rate
+    bool applied = false; // an uplift for this date is already applied
 };
 
 struct spot_purchase {
@@ -81,6 +109,8 @@ boost::json::value to_json(const bid& b);
 boost::json::value to_json(const award& a);
 boost::json::value to_json(const contract& c);
 boost::json::value to_json(const spot_purchase& s);
+boost::json::value to_json(const contract_change& c);
+boost::json::value to_json(const uplift_proposal& u);
 boost::json::value to_json(const bid_list& l);
 
 } // namespace dps::calloff

@@ -4,6 +4,7 @@
 #include "auth/access_guard.hpp"
 #include "calloff/award_service.hpp"
 #include "calloff/calloff_service.hpp"
+#include "calloff/contract_service.hpp"
 #include "calloff/idempotency.hpp"
 #include "http/json_input.hpp"
 #include "http/json_io.hpp"
@@ -71,6 +72,49 @@ result<bid_input> read_bid(const request& req)
     in.weekly_cost_pence = *weekly;
     in.earliest_start = *start;
     in.notes = notes->value_or("");
+    return in;
+}
+
+// One query parameter's raw value (dates need no decoding).
+std::optional<std::string> query_value(const request& req, const std::string& name)
+{
+    const std::string key = name + "=";
+    for (std::size_t pos = 0; pos <= req.query.size();) {
+        const auto end = std::min(req.query.find('&', pos), req.query.size());
+        if (req.query.compare(pos, key.size(), key) == 0) return req.query.substr(pos + key.size(), end - pos - key.size());
+        pos = end + 1;
+    }
+    return std::nullopt;
+}
+
+// The variation fields: new rate, hours or weekly cost, end date, block arrangement, effective date, reason.
+result<variation_input> read_variation(const request& req)
+{
+    auto o = http::object_with_fields(req.json, {"hourly_rate_pence", "hours_per_week", "weekly_cost_pence", "ends_on", "effective_on",
+                                                 "block_guaranteed_hours", "block_discount_percent", "reason"});
+    if (!o) return o.err();
+    variation_input in;
+    for (auto [field, target] : {std::pair{"hourly_rate_pence", &in.hourly_rate_pence}, std::pair{"weekly_cost_pence", &in.weekly_cost_pence}}) {
+        auto v = optional_pence(**o, field);
+        if (!v) return v.err();
+        *target = *v;
+    }
+    for (auto [field, target] : {std::pair{"hours_per_week", &in.hours_per_week}, std::pair{"block_guaranteed_hours", &in.block_guaranteed_hours}}) {
+        auto v = http::optional_integer(**o, field, 1, 168);
+        if (!v) return v.err();
+        *target = *v;
+    }
+    auto discount = http::optional_integer(**o, "block_discount_percent", 0, 100);
+    if (!discount) return discount.err();
+    in.block_discount_percent = *discount;
+    for (auto [field, target] : {std::pair{"ends_on", &in.ends_on}, std::pair{"effective_on", &in.effective_on}}) {
+        auto v = http::optional_string(**o, field, 10);
+        if (!v) return v.err();
+        *target = *v;
+    }
+    auto reason = http::optional_string(**o, "reason", 2000);
+    if (!reason) return reason.err();
+    in.reason = *reason;
     return in;
 }
 
@@ -201,11 +245,15 @@ void add_calloff_routes(auth::access_guard& guard, calloff_service& calloffs, aw
               [&awards, &once](request& req, const auth::principal& p) {
                   return once.run(req, p, [&] {
                       return with_id(req, "call_off_id", [&](std::int64_t id) {
-                          auto o = http::object_with_fields(req.json, {"bid_id"});
+                          auto o = http::object_with_fields(req.json, {"bid_id", "block_guaranteed_hours", "block_discount_percent"});
                           if (!o) return http::error_response(o.err(), req.request_id);
                           auto bid = http::optional_integer(**o, "bid_id", 1, std::numeric_limits<std::int64_t>::max());
                           if (!bid) return http::error_response(bid.err(), req.request_id);
-                          return reply(req, awards.propose(by(req, p), id, *bid), 201);
+                          auto hours = http::optional_integer(**o, "block_guaranteed_hours", 1, 168);
+                          if (!hours) return http::error_response(hours.err(), req.request_id);
+                          auto discount = http::optional_integer(**o, "block_discount_percent", 0, 100);
+                          if (!discount) return http::error_response(discount.err(), req.request_id);
+                          return reply(req, awards.propose(by(req, p), id, *bid, {*hours, *discount}), 201);
                       });
                   });
               }, {.body = http::body_kind::json});
@@ -234,6 +282,38 @@ void add_calloff_routes(auth::access_guard& guard, calloff_service& calloffs, aw
               [&awards](request& req, const auth::principal& p) {
                   return with_id(req, "contract_id", [&](std::int64_t id) { return reply(req, awards.get_contract(by(req, p), id)); });
               });
+    // A variation or extension is an award of its kind: it goes through the council's approval route.
+    const std::vector<role> kContractManagers{role::tenant_admin, role::commissioner, role::contract_manager};
+    guard.add("POST", "/v1/contracts/{contract_id}/variations", {.roles = kContractManagers, .scope_param = "contract_id"},
+              [&awards, &once](request& req, const auth::principal& p) {
+                  return once.run(req, p, [&] {
+                      return with_id(req, "contract_id", [&](std::int64_t id) {
+                          auto in = read_variation(req);
+                          if (!in) return http::error_response(in.err(), req.request_id);
+                          return reply(req, awards.contract_changes().vary(by(req, p), id, *in), 201);
+                      });
+                  });
+              }, {.body = http::body_kind::json});
+    guard.add("GET", "/v1/contracts/{contract_id}/uplift", {.roles = kCouncilRoles, .scope_param = "contract_id"},
+              [&awards](request& req, const auth::principal& p) {
+                  return with_id(req, "contract_id", [&](std::int64_t id) {
+                      auto date = query_value(req, "date");
+                      if (!date) return http::error_response(http::invalid_field("date", "give ?date=YYYY-MM-DD"), req.request_id);
+                      return reply(req, awards.contract_changes().uplift(by(req, p), id, *date));
+                  });
+              });
+    guard.add("POST", "/v1/contracts/{contract_id}/uplift", {.roles = kContractManagers, .scope_param = "contract_id"},
+              [&awards, &once](request& req, const auth::principal& p) {
+                  return once.run(req, p, [&] {
+                      return with_id(req, "contract_id", [&](std::int64_t id) {
+                          auto o = http::object_with_fields(req.json, {"date"});
+                          if (!o) return http::error_response(o.err(), req.request_id);
+                          auto date = http::required_string(**o, "date", 10, 10);
+                          if (!date) return http::error_response(date.err(), req.request_id);
+                          return reply(req, awards.contract_changes().apply_uplift(by(req, p), id, *date));
+                      });
+                  });
+              }, {.body = http::body_kind::json});
 }
 
 } // namespace dps::calloff

@@ -21,11 +21,17 @@ constexpr const char* kBidSelect =
     "FROM bids b JOIN provider_organisations p ON p.id = b.provider_org_id ";
 constexpr const char* kAwardSelect =
     "SELECT id, call_off_id, tenant_id, bid_id, provider_org_id, kind, contract_id, value_pence, status, proposed_by, created_at, "
-    "decided_at FROM awards ";
+    "decided_at, block_guaranteed_hours, block_discount_percent FROM awards ";
 constexpr const char* kContractSelect =
     "SELECT c.id, c.call_off_id, c.award_id, c.dps_id, c.lot_id, c.tenant_id, c.provider_org_id, p.name, c.hourly_rate_pence, "
-    "c.hours_per_week, c.weekly_cost_pence, c.starts_on, c.ends_on, c.value_pence, c.status, c.created_at, c.updated_at "
-    "FROM contracts c JOIN provider_organisations p ON p.id = c.provider_org_id ";
+    "c.hours_per_week, c.weekly_cost_pence, c.starts_on, c.ends_on, c.value_pence, c.status, c.created_at, c.updated_at, "
+    "c.block_guaranteed_hours, c.block_discount_percent, l.code "
+    "FROM contracts c JOIN provider_organisations p ON p.id = c.provider_org_id JOIN lots l ON l.id = c.lot_id ";
+constexpr const char* kChangeSelect =
+    "SELECT id, contract_id, award_id, kind, status, effective_on, hourly_rate_before, hourly_rate_after, hours_before, hours_after, "
+    "weekly_cost_before, weekly_cost_after, block_hours_before, block_hours_after, block_discount_before, block_discount_after, "
+    "ends_on_before, ends_on_after, value_before_pence, value_after_pence, reason, requested_by, created_at, decided_at "
+    "FROM contract_changes ";
 
 boost::json::object object_of(const std::string& text)
 {
@@ -105,6 +111,39 @@ contract contract_from(const soci::row& r)
     c.status = db::text_at(r, 14);
     c.created_at = db::text_at(r, 15);
     c.updated_at = db::text_at(r, 16);
+    c.block_guaranteed_hours = db::opt_int_at(r, 17);
+    c.block_discount_percent = db::opt_int_at(r, 18);
+    c.lot_code = db::text_at(r, 19);
+    return c;
+}
+
+contract_change change_from(const soci::row& r)
+{
+    contract_change c;
+    c.id = db::int_at(r, 0);
+    c.contract_id = db::int_at(r, 1);
+    c.award_id = db::opt_int_at(r, 2);
+    c.kind = db::text_at(r, 3);
+    c.status = db::text_at(r, 4);
+    c.effective_on = db::text_at(r, 5);
+    c.hourly_rate_before = db::opt_int_at(r, 6);
+    c.hourly_rate_after = db::opt_int_at(r, 7);
+    c.hours_before = db::opt_int_at(r, 8);
+    c.hours_after = db::opt_int_at(r, 9);
+    c.weekly_cost_before = db::opt_int_at(r, 10);
+    c.weekly_cost_after = db::opt_int_at(r, 11);
+    c.block_hours_before = db::opt_int_at(r, 12);
+    c.block_hours_after = db::opt_int_at(r, 13);
+    c.block_discount_before = db::opt_int_at(r, 14);
+    c.block_discount_after = db::opt_int_at(r, 15);
+    c.ends_on_before = db::text_at(r, 16);
+    c.ends_on_after = db::text_at(r, 17);
+    c.value_before_pence = db::int_at(r, 18);
+    c.value_after_pence = db::int_at(r, 19);
+    c.reason = db::opt_text_at(r, 20);
+    c.requested_by = db::text_at(r, 21);
+    c.created_at = db::text_at(r, 22);
+    c.decided_at = db::opt_text_at(r, 23);
     return c;
 }
 
@@ -161,7 +200,7 @@ std::optional<award> load_award(soci::session& sql, std::int64_t id, const char*
         for (const auto& r : rows)
             a = award{db::int_at(r, 0), db::int_at(r, 1), db::int_at(r, 2), db::int_at(r, 3), db::int_at(r, 4), db::text_at(r, 5),
                       db::opt_int_at(r, 6), db::int_at(r, 7), db::text_at(r, 8), db::text_at(r, 9), db::text_at(r, 10),
-                      db::opt_text_at(r, 11), {}};
+                      db::opt_text_at(r, 11), {}, db::opt_int_at(r, 12), db::opt_int_at(r, 13)};
     }
     if (!a) return a;
     soci::rowset<soci::row> rows =
@@ -187,6 +226,62 @@ std::optional<contract> load_contract(soci::session& sql, std::int64_t id)
     soci::rowset<soci::row> rows = (sql.prepare << kContractSelect << "WHERE c.id = :id", soci::use(key));
     for (const auto& r : rows) return contract_from(r);
     return std::nullopt;
+}
+
+std::optional<contract> load_contract(soci::session& sql, std::int64_t id, const char* lock)
+{
+    if (*lock) {
+        long long key = id, found = 0;
+        sql << std::string{"SELECT id FROM contracts WHERE id = :id"} + lock, soci::use(key), soci::into(found);
+        if (!sql.got_data()) return std::nullopt;
+    }
+    return load_contract(sql, id);
+}
+
+std::vector<contract_change> contract_changes(soci::session& sql, std::int64_t contract_id)
+{
+    long long key = contract_id;
+    std::vector<contract_change> out;
+    soci::rowset<soci::row> rows = (sql.prepare << kChangeSelect << "WHERE contract_id = :id ORDER BY id", soci::use(key));
+    for (const auto& r : rows) out.push_back(change_from(r));
+    return out;
+}
+
+std::optional<contract_change> change_for_award(soci::session& sql, std::int64_t award_id)
+{
+    long long key = award_id;
+    soci::rowset<soci::row> rows = (sql.prepare << kChangeSelect << "WHERE award_id = :id", soci::use(key));
+    for (const auto& r : rows) return change_from(r);
+    return std::nullopt;
+}
+
+std::int64_t insert_award(soci::session& sql, const new_award& a, const std::vector<plugins::approval_step>& route,
+                          const identity::acting& by, const clock& now)
+{
+    const std::string at = format_timestamp(now.now()), actor = by.actor();
+    long long id = 0, call_off_key = a.call_off_id, tenant = a.tenant_id, bid_key = a.bid_id, provider = a.provider_org_id,
+              value = a.value_pence, contract = a.contract_id.value_or(0), block_hours = a.block_guaranteed_hours.value_or(0),
+              block_discount = a.block_discount_percent.value_or(0);
+    soci::indicator contract_i = a.contract_id ? soci::i_ok : soci::i_null,
+                    hours_i = a.block_guaranteed_hours ? soci::i_ok : soci::i_null,
+                    discount_i = a.block_discount_percent ? soci::i_ok : soci::i_null;
+    sql << "INSERT INTO awards (call_off_id, tenant_id, bid_id, provider_org_id, kind, contract_id, value_pence, status, proposed_by, "
+           "created_at, block_guaranteed_hours, block_discount_percent) "
+           "VALUES (:c, :t, :b, :p, :k, :contract, :v, 'pending', :by, :at, :bh, :bd) RETURNING id",
+        soci::use(call_off_key), soci::use(tenant), soci::use(bid_key), soci::use(provider), soci::use(a.kind),
+        soci::use(contract, contract_i), soci::use(value), soci::use(actor), soci::use(at), soci::use(block_hours, hours_i),
+        soci::use(block_discount, discount_i), soci::into(id);
+    long long step = 0;
+    for (const auto& s : route) {
+        ++step;
+        boost::json::array consulted;
+        for (const auto& name : s.in_consultation_with) consulted.emplace_back(name);
+        const std::string consulted_text = boost::json::serialize(consulted);
+        sql << "INSERT INTO award_approvals (award_id, tenant_id, step, authority, in_consultation_with, status) "
+               "VALUES (:a, :t, :s, :au, :c, 'pending')",
+            soci::use(id), soci::use(tenant), soci::use(step), soci::use(s.authority), soci::use(consulted_text);
+    }
+    return id;
 }
 
 bool admitted(soci::session& sql, std::int64_t lot_id, std::int64_t provider_id)

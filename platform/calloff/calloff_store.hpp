@@ -7,6 +7,7 @@
 #include "core/result.hpp"
 #include "db/database_url.hpp"
 #include "identity/identity_service.hpp"
+#include "plugins/plugin_types.hpp"
 
 #include <optional>
 #include <string>
@@ -24,7 +25,22 @@ std::optional<bid> load_bid(soci::session& sql, std::int64_t id);
 std::vector<bid> live_bids(soci::session& sql, std::int64_t call_off_id);
 std::optional<award> load_award(soci::session& sql, std::int64_t id, const char* lock = "");
 std::optional<contract> load_contract(soci::session& sql, std::int64_t id);
+// The same, holding the contract's row until commit when `lock` is lock_rows(kind).
+std::optional<contract> load_contract(soci::session& sql, std::int64_t id, const char* lock);
+std::vector<contract_change> contract_changes(soci::session& sql, std::int64_t contract_id);
+std::optional<contract_change> change_for_award(soci::session& sql, std::int64_t award_id);
 std::int64_t count_live_bids(soci::session& sql, std::int64_t call_off_id);
+
+// Inserts a pending award (an award, or a contract's variation or extension) and its ordered approvals.
+struct new_award {
+    std::int64_t call_off_id = 0, tenant_id = 0, bid_id = 0, provider_org_id = 0;
+    std::string kind;
+    std::optional<std::int64_t> contract_id;
+    std::int64_t value_pence = 0;
+    std::optional<std::int64_t> block_guaranteed_hours, block_discount_percent;
+};
+std::int64_t insert_award(soci::session& sql, const new_award& a, const std::vector<plugins::approval_step>& route,
+                          const identity::acting& by, const clock& now);
 
 // Admitted to the lot and not suspended: who may see and bid on its call-offs.
 bool admitted(soci::session& sql, std::int64_t lot_id, std::int64_t provider_id);

@@ -12,6 +12,10 @@ namespace {
 
 enum class claim { fresh, replay, busy, mismatch };
 
+// How long a reservation may stay pending before a retry may take it over: far longer than a
+// creating request should ever take.
+constexpr std::chrono::seconds kReservationLifetime{60};
+
 } // namespace
 
 idempotency::idempotency(db::database& db, const clock& now) : db_(db), clock_(now) {}
@@ -30,14 +34,25 @@ http::response idempotency::run(const http::request& req, const auth::principal&
     claim outcome = claim::fresh;
     http::response replayed;
     auto claimed = db_.transact(caller.data_scope(), [&](soci::session& sql) -> status {
-        std::string state, stored_digest, body;
+        std::string state, stored_digest, body, reserved_at;
         int code = 0;
         soci::indicator code_i = soci::i_null, body_i = soci::i_null;
-        sql << "SELECT state, request_digest, status_code, response_body FROM idempotency_keys WHERE user_id = :u AND idempotency_key = :k",
-            soci::use(user), soci::use(key), soci::into(state), soci::into(stored_digest), soci::into(code, code_i), soci::into(body, body_i);
+        sql << "SELECT state, request_digest, status_code, response_body, created_at FROM idempotency_keys "
+               "WHERE user_id = :u AND idempotency_key = :k",
+            soci::use(user), soci::use(key), soci::into(state), soci::into(stored_digest), soci::into(code, code_i), soci::into(body, body_i),
+            soci::into(reserved_at);
         if (sql.got_data()) {
+            const std::string now = format_timestamp(clock_.now()), stale = format_timestamp(clock_.now() - kReservationLifetime);
             if (stored_digest != digest) outcome = claim::mismatch;
-            else if (state != "done") outcome = claim::busy;
+            else if (state != "done" && reserved_at < stale) {
+                // A reservation whose request never settled (the process stopped between creating and
+                // recording the answer): the retry takes it over, if no other retry took it first.
+                soci::statement take = (sql.prepare << "UPDATE idempotency_keys SET created_at = :now WHERE user_id = :u "
+                                                       "AND idempotency_key = :k AND state = 'pending' AND created_at = :old",
+                                        soci::use(now), soci::use(user), soci::use(key), soci::use(reserved_at));
+                take.execute(true);
+                outcome = take.get_affected_rows() == 1 ? claim::fresh : claim::busy;
+            } else if (state != "done") outcome = claim::busy;
             else {
                 outcome = claim::replay;
                 replayed.status = code;

@@ -114,6 +114,11 @@ const std::map<std::string, expectation>& table()
                                     "B:tenant_admin", "B:commissioner", "P:provider_admin", "P:bidder", "Q:provider_admin"}}},
         {"GET /v1/contracts/{contract_id}", {"AP", {"A:tenant_admin", "A:commissioner", "A:approver", "A:contract_manager", "A:finance",
                                                     "A:auditor", "P:provider_admin", "P:bidder"}}},
+        // Contract changes are the contracting council's; the provider reads them on the contract.
+        {"POST /v1/contracts/{contract_id}/variations", {"AP", {"A:tenant_admin", "A:commissioner", "A:contract_manager"}}},
+        {"GET /v1/contracts/{contract_id}/uplift", {"AP", {"A:tenant_admin", "A:commissioner", "A:approver", "A:contract_manager",
+                                                           "A:finance", "A:auditor"}}},
+        {"POST /v1/contracts/{contract_id}/uplift", {"AP", {"A:tenant_admin", "A:commissioner", "A:contract_manager"}}},
     };
     return t;
 }

@@ -2,6 +2,7 @@
 // Newham's Lot 2, Haringey's approval thresholds, Peterborough's spend authority under concurrent
 // awards, one award per call-off under concurrency, Idempotency-Key retries, suspended providers,
 // personal data refused, unfilled call-offs with their spot purchase.
+#include "core/digest.hpp"
 #include "db/database.hpp"
 #include "dps/dps_service.hpp"
 #include "rules/rules_service.hpp"
@@ -500,6 +501,36 @@ TEST_F(calloff, IdempotentRetriesCreateNothingTwice)
     EXPECT_EQ(count_rows("SELECT count(*) FROM call_off_decisions WHERE entity_type = 'award_approval'"), 1);
 }
 
+TEST_F(calloff, AnIdempotencyReservationLeftPendingExpiresAfterAMinute)
+{
+    const auto dps_id = open_dps("newham", "2024-02-01", "2026-03-08");
+    const auto package = hourly_package("2024-04-01", 10, 4);
+    const boost::json::object body{{"lot_code", "lot4"}, {"title", "Package lot4"}, {"bid_deadline", "2024-03-10T12:00:00Z"}, {"package", package}};
+    const std::string digest = sha256_hex("POST " + dps_path(dps_id, "/call-offs") + "\n" + boost::json::serialize(body));
+    // As if the process had stopped between reserving the key and settling it.
+    auto reserve = [&](const std::string& key, const std::string& at) {
+        auto done = platform_.app().database().transact(db::scope::platform(), [&](soci::session& sql) -> status {
+            long long user = users_.at("newham:commissioner"), tenant = tenants_.at("newham");
+            sql << "INSERT INTO idempotency_keys (user_id, tenant_id, idempotency_key, request_digest, state, created_at) "
+                   "VALUES (:u, :t, :k, :d, 'pending', :at)",
+                soci::use(user), soci::use(tenant), soci::use(key), soci::use(digest), soci::use(at);
+            return ok_status();
+        });
+        ASSERT_TRUE(done.ok()) << done.err().message;
+    };
+    reserve("recent", format_timestamp(clock_->now() - seconds{30}));
+    reserve("stale", format_timestamp(clock_->now() - seconds{61}));
+    auto busy = call("newham:commissioner", "POST", dps_path(dps_id, "/call-offs"), body, "recent");
+    EXPECT_EQ(busy.status, 409) << busy.body;
+    EXPECT_EQ(busy.json().at("error").at("code"), "idempotency_in_progress");
+    auto taken = call("newham:commissioner", "POST", dps_path(dps_id, "/call-offs"), body, "stale");
+    ASSERT_EQ(taken.status, 201) << taken.body;
+    auto replay = call("newham:commissioner", "POST", dps_path(dps_id, "/call-offs"), body, "stale");
+    EXPECT_EQ(id_of(replay), id_of(taken));
+    EXPECT_EQ(replay.header("idempotent-replayed"), "true");
+    EXPECT_EQ(count_rows("SELECT count(*) FROM call_offs"), 1);
+}
+
 TEST_F(calloff, ASuspendedProviderCanNeitherSeeNorBid)
 {
     const auto dps_id = open_dps("newham", "2024-02-01", "2026-03-08");
@@ -567,4 +598,245 @@ TEST_F(calloff, AnUnfilledCallOffRecordsTheSpotPurchase)
     EXPECT_EQ(call("newham:commissioner", "POST", co(id, "/unfilled"), spot).status, 409);
     EXPECT_EQ(call("newham:commissioner", "POST", co(id, "/evaluation")).status, 409);
     EXPECT_EQ(count_rows("SELECT count(*) FROM spot_purchases WHERE provider_name = 'Eastside Care Ltd'"), 1);
+}
+
+// Contracts after award: variations, extensions, uplifts, block arrangements, ending.
+namespace {
+
+class calloff_contracts : public calloff {
+protected:
+    // Haringey awards `rate` x `hours` a week for `weeks` from 1 May 2024 to riverside on Lot 2 and
+    // the Director (or whoever the route names) approves it: the contract's id.
+    std::int64_t haringey_contract(std::int64_t rate, std::int64_t hours, std::int64_t weeks, const boost::json::object& block = {})
+    {
+        if (dps_ == 0) {
+            dps_ = open_dps("haringey", "2024-02-01", "2029-01-31");
+            admit("haringey", "riverside", dps_, "lot2");
+        }
+        const auto id = published("haringey", dps_, "lot2", hourly_package("2024-05-01", hours, weeks), "2024-03-20T12:00:00Z");
+        EXPECT_EQ(call("riverside", "POST", co(id, "/bids"), {{"hourly_rate_pence", rate}, {"hours_per_week", hours}, {"earliest_start", "2024-05-01"}})
+                      .status,
+                  201);
+        move_to(year{2024} / March / 21);
+        EXPECT_EQ(call("haringey:commissioner", "POST", co(id, "/evaluation")).status, 200);
+        auto a = call("haringey:commissioner", "POST", co(id, "/award"), block);
+        EXPECT_EQ(a.status, 201) << a.body;
+        const std::string authority{a.json().at("approvals").at(0).at("authority").as_string()};
+        auto approved = call("haringey:" + authority, "POST", "/v1/awards/" + std::to_string(id_of(a)) + "/approvals", {{"decision", "approve"}});
+        EXPECT_EQ(approved.status, 200) << approved.body;
+        return approved.json().at("contract_id").as_int64();
+    }
+
+    static std::string ct(std::int64_t id, const std::string& rest = "") { return "/v1/contracts/" + std::to_string(id) + rest; }
+    static std::string approvals(const test::http_reply& award) { return "/v1/awards/" + std::to_string(id_of(award)) + "/approvals"; }
+
+    std::int64_t dps_ = 0;
+};
+
+} // namespace
+
+TEST_F(calloff_contracts, AVariationIsRoutedByTheContractsNewValueAndCanNeedAHigherAuthority)
+{
+    // 30 pounds an hour, 100 hours a week, 150 weeks: 450,000 pounds, the Director's alone.
+    const auto id = haringey_contract(3000, 100, 150);
+    auto before = call("haringey:commissioner", "GET", ct(id)).json();
+    ASSERT_EQ(before.at("value_pence"), 45000000);
+    ASSERT_EQ(before.at("ends_on"), "2027-03-16");
+
+    // From week 71 the rate rises to 80 pounds: 70 weeks at 30 and 80 at 80 make 850,000 pounds, above the delegation.
+    auto v = call("haringey:commissioner", "POST", ct(id, "/variations"),
+                  {{"hourly_rate_pence", 8000}, {"effective_on", "2025-09-03"}, {"reason", "needs two carers from September 2025"}});
+    ASSERT_EQ(v.status, 201) << v.body;
+    EXPECT_EQ(v.json().at("kind"), "variation");
+    EXPECT_EQ(v.json().at("contract_id"), id);
+    EXPECT_EQ(v.json().at("value_pence"), 3000 * 100 * 70 + 8000 * 100 * 80);
+    ASSERT_EQ(v.json().at("approvals").as_array().size(), 1u);
+    EXPECT_EQ(v.json().at("approvals").at(0).at("authority"), "cabinet") << "the award was the Director's; its variation is Cabinet's";
+    EXPECT_EQ(call("riverside", "POST", ct(id, "/variations"), {{"hourly_rate_pence", 9000}}).status, 403);
+    EXPECT_EQ(call("haringey:commissioner", "GET", ct(id)).json().at("hourly_rate_pence"), 3000) << "nothing changes before approval";
+
+    auto director = call("haringey:director_childrens_services", "POST", approvals(v), {{"decision", "approve"}});
+    EXPECT_EQ(director.status, 403);
+    EXPECT_NE(director.body.find("cabinet"), std::string::npos);
+    auto cabinet = call("haringey:cabinet", "POST", approvals(v), {{"decision", "approve"}, {"comment", "key decision taken"}});
+    ASSERT_EQ(cabinet.status, 200) << cabinet.body;
+    EXPECT_EQ(cabinet.json().at("status"), "approved");
+
+    auto after = call("riverside", "GET", ct(id));
+    ASSERT_EQ(after.status, 200) << after.body;
+    EXPECT_EQ(after.json().at("hourly_rate_pence"), 8000);
+    EXPECT_EQ(after.json().at("value_pence"), 85000000);
+    EXPECT_EQ(after.json().at("ends_on"), "2027-03-16");
+    EXPECT_EQ(after.json().at("status"), "active");
+    const auto changes = after.json().at("changes").as_array();
+    ASSERT_EQ(changes.size(), 1u);
+    EXPECT_EQ(changes[0].at("status"), "applied");
+    EXPECT_EQ(changes[0].at("effective_on"), "2025-09-03");
+    EXPECT_EQ(changes[0].at("before").at("hourly_rate_pence"), 3000);
+    EXPECT_EQ(changes[0].at("change_pence"), 40000000);
+    EXPECT_EQ(call("haringey:commissioner", "GET", co(after.json().at("call_off_id").as_int64())).json().at("status"), "awarded");
+    EXPECT_EQ(count_rows("SELECT count(*) FROM call_off_decisions WHERE entity_type = 'contract' AND action = 'vary'"), 1);
+    EXPECT_EQ(count_rows("SELECT count(*) FROM audit_log WHERE action = 'contract.vary'"), 1);
+    EXPECT_EQ(count_rows("SELECT count(*) FROM contracts"), 1) << "a variation makes no new contract";
+}
+
+TEST_F(calloff_contracts, AnExtensionGoesThroughTheRouteAndARefusalLeavesTheContractUnchanged)
+{
+    const auto id = haringey_contract(3000, 100, 150);
+    EXPECT_EQ(call("haringey:commissioner", "POST", ct(id, "/variations"), boost::json::object{}).status, 400) << "nothing to vary";
+    EXPECT_EQ(call("haringey:commissioner", "POST", ct(id, "/variations"), {{"ends_on", "2027-08-03"}, {"effective_on", "2025-01-01"}}).status, 400);
+    // Twenty more weeks: 510,000 pounds in all, the Director in consultation with the Lead Member.
+    auto e = call("haringey:commissioner", "POST", ct(id, "/variations"), {{"ends_on", "2027-08-03"}});
+    ASSERT_EQ(e.status, 201) << e.body;
+    EXPECT_EQ(e.json().at("kind"), "extension");
+    EXPECT_EQ(e.json().at("value_pence"), 45000000 + 3000 * 100 * 20);
+    EXPECT_EQ(e.json().at("approvals").at(0).at("authority"), "director_childrens_services");
+    EXPECT_EQ(e.json().at("approvals").at(0).at("in_consultation_with"), boost::json::parse(R"(["lead_member"])"));
+    auto second = call("haringey:commissioner", "POST", ct(id, "/variations"), {{"hourly_rate_pence", 3100}});
+    EXPECT_EQ(second.status, 409) << second.body;
+    EXPECT_EQ(second.json().at("error").at("code"), "change_pending");
+
+    EXPECT_EQ(call("haringey:director_childrens_services", "POST", approvals(e), {{"decision", "reject"}}).status, 400) << "a refusal says why";
+    auto refused = call("haringey:director_childrens_services", "POST", approvals(e), {{"decision", "reject"}, {"comment", "re-tender instead"}});
+    ASSERT_EQ(refused.status, 200) << refused.body;
+    EXPECT_EQ(refused.json().at("status"), "rejected");
+    auto unchanged = call("haringey:commissioner", "GET", ct(id)).json();
+    EXPECT_EQ(unchanged.at("ends_on"), "2027-03-16");
+    EXPECT_EQ(unchanged.at("value_pence"), 45000000);
+    EXPECT_EQ(unchanged.at("hourly_rate_pence"), 3000);
+    EXPECT_EQ(unchanged.at("changes").at(0).at("status"), "rejected");
+    EXPECT_EQ(call("haringey:commissioner", "GET", co(unchanged.at("call_off_id").as_int64())).json().at("status"), "awarded");
+
+    // Asked again and approved, the contract runs on.
+    auto again = call("haringey:commissioner", "POST", ct(id, "/variations"), {{"ends_on", "2027-08-03"}}, "extend-1");
+    ASSERT_EQ(again.status, 201) << again.body;
+    EXPECT_EQ(id_of(call("haringey:commissioner", "POST", ct(id, "/variations"), {{"ends_on", "2027-08-03"}}, "extend-1")), id_of(again));
+    ASSERT_EQ(call("haringey:director_childrens_services", "POST", approvals(again), {{"decision", "approve"}, {"comment", "Lead Member consulted"}})
+                  .status,
+              200);
+    auto extended = call("haringey:commissioner", "GET", ct(id)).json();
+    EXPECT_EQ(extended.at("ends_on"), "2027-08-03");
+    EXPECT_EQ(extended.at("value_pence"), 51000000);
+    EXPECT_EQ(count_rows("SELECT count(*) FROM call_off_decisions WHERE entity_type = 'contract' AND action = 'extend'"), 1);
+    EXPECT_EQ(count_rows("SELECT count(*) FROM awards WHERE kind = 'extension'"), 2);
+}
+
+TEST_F(calloff_contracts, AVariationsIncreaseMustFitTheSpendAuthority)
+{
+    move_to(year{2021} / September / 1);
+    const auto dps_id = open_dps("cambridgeshire", "2021-04-01", "2025-03-31");
+    admit("cambridgeshire", "riverside", dps_id, "community-support");
+    join("cambridgeshire", "peterborough", dps_id, {"community-support"}, "2021-04-01", "2025-03-31");
+    // 100 pounds an hour, 60 hours, 50 weeks: 300,000 of Peterborough's 310,000 pounds.
+    const auto call_off = published("peterborough", dps_id, "community-support", hourly_package("2021-11-01", 60, 50), "2021-09-15T12:00:00Z");
+    ASSERT_EQ(call("riverside", "POST", co(call_off, "/bids"), {{"hourly_rate_pence", 10000}, {"hours_per_week", 60}, {"earliest_start", "2021-11-01"}})
+                  .status,
+              201);
+    move_to(year{2021} / October / 1);
+    ASSERT_EQ(call("peterborough:commissioner", "POST", co(call_off, "/evaluation")).status, 200);
+    auto a = call("peterborough:commissioner", "POST", co(call_off, "/award"), boost::json::object{});
+    auto approved = call("peterborough:executive_director", "POST", approvals(a), {{"decision", "approve"}});
+    ASSERT_EQ(approved.status, 200) << approved.body;
+    const auto id = approved.json().at("contract_id").as_int64();
+
+    auto over = call("peterborough:commissioner", "POST", ct(id, "/variations"), {{"hourly_rate_pence", 11000}});
+    EXPECT_EQ(over.status, 409) << over.body;
+    EXPECT_EQ(over.json().at("error").at("code"), "spend_authority_exceeded");
+    EXPECT_NE(over.body.find("headroom left: £10,000.00"), std::string::npos) << over.body;
+    auto within = call("peterborough:commissioner", "POST", ct(id, "/variations"), {{"hourly_rate_pence", 10300}});
+    ASSERT_EQ(within.status, 201) << within.body;
+    EXPECT_EQ(within.json().at("value_pence"), 10300 * 60 * 50);
+    ASSERT_EQ(call("peterborough:executive_director", "POST", approvals(within), {{"decision", "approve"}}).status, 200);
+    EXPECT_EQ(count_rows("SELECT sum(value_pence) FROM contracts"), 30900000);
+}
+
+TEST_F(calloff_contracts, HaringeyUpliftsRatesWithTheLondonLivingWageOnceOnOrAfterFirstApril)
+{
+    // 18.50 pounds an hour, 20 hours a week, 104 weeks from 1 May 2024 (to 28 April 2026).
+    const auto id = haringey_contract(1850, 20, 104);
+    EXPECT_EQ(call("haringey:commissioner", "GET", ct(id)).json().at("value_pence"), 1850 * 20 * 104);
+
+    auto proposal = call("haringey:commissioner", "GET", ct(id, "/uplift?date=2025-04-01"));
+    ASSERT_EQ(proposal.status, 200) << proposal.body;
+    EXPECT_EQ(proposal.json().at("current_rate_pence"), 1850);
+    EXPECT_EQ(proposal.json().at("proposed_rate_pence"), 1977) << "18.50 x 14.80 / 13.85, to the penny";
+    EXPECT_EQ(proposal.json().at("due"), true);
+    // 393 days from 1 April 2025 (56 weeks and a day) repriced: 3,848,000 - 2,077,286 + 2,219,889.
+    EXPECT_EQ(proposal.json().at("proposed_value_pence"), 3990603);
+    EXPECT_EQ(call("haringey:commissioner", "GET", ct(id, "/uplift?date=2025-13-01")).status, 400);
+    EXPECT_EQ(call("haringey:commissioner", "GET", ct(id, "/uplift")).status, 400);
+    auto early = call("haringey:commissioner", "POST", ct(id, "/uplift"), {{"date", "2025-04-01"}});
+    EXPECT_EQ(early.status, 409) << early.body;
+    EXPECT_EQ(early.json().at("error").at("code"), "uplift_not_yet");
+
+    move_to(year{2025} / April / 1);
+    auto applied = call("haringey:commissioner", "POST", ct(id, "/uplift"), {{"date", "2025-04-01"}});
+    ASSERT_EQ(applied.status, 200) << applied.body;
+    EXPECT_EQ(applied.json().at("hourly_rate_pence"), 1977);
+    EXPECT_EQ(applied.json().at("value_pence"), 3990603);
+    EXPECT_EQ(applied.json().at("changes").at(0).at("kind"), "uplift");
+    EXPECT_EQ(applied.json().at("changes").at(0).at("before").at("hourly_rate_pence"), 1850);
+    auto twice = call("haringey:commissioner", "POST", ct(id, "/uplift"), {{"date", "2025-04-01"}});
+    EXPECT_EQ(twice.status, 409) << twice.body;
+    EXPECT_EQ(twice.json().at("error").at("code"), "uplift_already_applied");
+    EXPECT_EQ(call("haringey:commissioner", "GET", ct(id, "/uplift?date=2025-04-01")).json().at("applied"), true);
+    auto not_due = call("haringey:commissioner", "GET", ct(id, "/uplift?date=2025-06-01")).json();
+    EXPECT_EQ(not_due.at("due"), false);
+    EXPECT_EQ(not_due.at("proposed_rate_pence"), 1977);
+    EXPECT_EQ(count_rows("SELECT count(*) FROM audit_log WHERE action = 'contract.uplift'"), 1);
+    EXPECT_EQ(count_rows("SELECT count(*) FROM contract_changes WHERE kind = 'uplift'"), 1);
+
+    // After its end date the contract has ended (recorded as the system's act) and cannot be varied.
+    move_to(year{2026} / May / 1);
+    EXPECT_EQ(call("riverside", "GET", ct(id)).json().at("status"), "ended");
+    EXPECT_EQ(call("haringey:commissioner", "POST", ct(id, "/variations"), {{"hourly_rate_pence", 2000}}).status, 409);
+    EXPECT_EQ(count_rows("SELECT count(*) FROM call_off_decisions WHERE entity_type = 'contract' AND action = 'end' AND actor = 'system'"), 1);
+}
+
+TEST_F(calloff_contracts, BlockArrangementsAreCappedAtTheCouncilsMaximumDiscount)
+{
+    dps_ = open_dps("haringey", "2024-02-01", "2029-01-31");
+    admit("haringey", "riverside", dps_, "lot2");
+    const auto call_off = published("haringey", dps_, "lot2", hourly_package("2024-05-01", 40, 52), "2024-03-20T12:00:00Z");
+    ASSERT_EQ(call("riverside", "POST", co(call_off, "/bids"), {{"hourly_rate_pence", 2000}, {"hours_per_week", 40}, {"earliest_start", "2024-05-01"}})
+                  .status,
+              201);
+    move_to(year{2024} / March / 21);
+    ASSERT_EQ(call("haringey:commissioner", "POST", co(call_off, "/evaluation")).status, 200);
+
+    // At award: 30 guaranteed hours for 6% off is more than Haringey's 5%.
+    auto too_much = call("haringey:commissioner", "POST", co(call_off, "/award"), {{"block_guaranteed_hours", 30}, {"block_discount_percent", 6}});
+    EXPECT_EQ(too_much.status, 422) << too_much.body;
+    EXPECT_EQ(too_much.json().at("error").at("code"), "block_discount_above_maximum");
+    EXPECT_NE(too_much.body.find("maximum of 5%"), std::string::npos) << too_much.body;
+    EXPECT_EQ(call("haringey:commissioner", "POST", co(call_off, "/award"), {{"block_guaranteed_hours", 41}, {"block_discount_percent", 5}}).status,
+              400)
+        << "more guaranteed hours than the package";
+    EXPECT_EQ(call("haringey:commissioner", "GET", co(call_off)).json().at("status"), "evaluated") << "a refusal changes nothing";
+    auto a = call("haringey:commissioner", "POST", co(call_off, "/award"), {{"block_guaranteed_hours", 30}, {"block_discount_percent", 5}});
+    ASSERT_EQ(a.status, 201) << a.body;
+    EXPECT_EQ(a.json().at("value_pence"), 1900 * 40 * 52);
+    auto approved = call("haringey:director_childrens_services", "POST", approvals(a), {{"decision", "approve"}});
+    ASSERT_EQ(approved.status, 200) << approved.body;
+    const auto id = approved.json().at("contract_id").as_int64();
+    auto contract = call("haringey:commissioner", "GET", ct(id)).json();
+    EXPECT_EQ(contract.at("hourly_rate_pence"), 2000);
+    EXPECT_EQ(contract.at("effective_hourly_rate_pence"), 1900);
+    EXPECT_EQ(contract.at("block_guaranteed_hours"), 30);
+    EXPECT_EQ(contract.at("block_discount_percent"), 5);
+    EXPECT_EQ(contract.at("value_pence"), 1900 * 40 * 52);
+
+    // At contract level, as a variation through the route: the same cap.
+    auto over = call("haringey:commissioner", "POST", ct(id, "/variations"), {{"block_guaranteed_hours", 35}, {"block_discount_percent", 7}});
+    EXPECT_EQ(over.status, 422) << over.body;
+    EXPECT_EQ(over.json().at("error").at("code"), "block_discount_above_maximum");
+    auto v = call("haringey:commissioner", "POST", ct(id, "/variations"), {{"block_guaranteed_hours", 35}, {"block_discount_percent", 4}});
+    ASSERT_EQ(v.status, 201) << v.body;
+    EXPECT_EQ(v.json().at("kind"), "variation");
+    EXPECT_EQ(v.json().at("value_pence"), 1920 * 40 * 52);
+    ASSERT_EQ(call("haringey:director_childrens_services", "POST", approvals(v), {{"decision", "approve"}}).status, 200);
+    auto varied = call("haringey:commissioner", "GET", ct(id)).json();
+    EXPECT_EQ(varied.at("block_guaranteed_hours"), 35);
+    EXPECT_EQ(varied.at("effective_hourly_rate_pence"), 1920);
+    EXPECT_EQ(varied.at("value_pence"), 1920 * 40 * 52);
 }

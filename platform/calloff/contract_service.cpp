@@ -1,0 +1,428 @@
+// Variations, extensions, uplifts and block arrangements of call-off contracts; contracts ending.
+#include "calloff/contract_service.hpp"
+
+#include "calloff/calloff_store.hpp"
+#include "calloff/contract_terms.hpp"
+#include "calloff/spend_check.hpp"
+#include "db/database.hpp"
+#include "db/row_reader.hpp"
+#include "plugins/plugin_host.hpp"
+
+#include <boost/json.hpp>
+#include <soci/soci.h>
+
+namespace dps::calloff {
+
+using identity::acting;
+using namespace store;
+
+namespace {
+
+constexpr const char* kInsertChange =
+    "INSERT INTO contract_changes (contract_id, tenant_id, provider_org_id, award_id, kind, status, effective_on, hourly_rate_before, "
+    "hourly_rate_after, hours_before, hours_after, weekly_cost_before, weekly_cost_after, block_hours_before, block_hours_after, "
+    "block_discount_before, block_discount_after, ends_on_before, ends_on_after, value_before_pence, value_after_pence, reason, "
+    "requested_by, created_at, decided_at) VALUES (:c, :t, :p, :a, :k, :s, :e, :rb, :ra, :hb, :ha, :wb, :wa, :bhb, :bha, :bdb, :bda, "
+    ":eb, :ea, :vb, :va, :reason, :by, :at, :decided) RETURNING id";
+constexpr const char* kUpdateTerms =
+    "UPDATE contracts SET hourly_rate_pence = :r, hours_per_week = :h, weekly_cost_pence = :w, block_guaranteed_hours = :bh, "
+    "block_discount_percent = :bd, ends_on = :e, value_pence = :v, status = :s, updated_at = :at WHERE id = :id";
+// Changes are applied in date order: a change takes effect no earlier than the last one applied.
+constexpr const char* kLastEffective = "SELECT max(effective_on) FROM contract_changes WHERE contract_id = :c AND status = 'applied'";
+
+bool is_council(const acting& by) { return by.caller && by.caller->tenant_id; }
+bool valid_date(const std::string& d) { return d.size() == 10 && plugins::parse_iso_date(d).has_value(); }
+
+contract_terms terms_of(const contract& c)
+{
+    return {c.hourly_rate_pence, c.hours_per_week, c.weekly_cost_pence, c.block_guaranteed_hours, c.block_discount_percent, c.ends_on};
+}
+
+std::string later(const std::string& a, const std::string& b) { return a < b ? b : a; }
+std::string earlier(const std::string& a, const std::string& b) { return a < b ? a : b; }
+
+std::optional<std::string> last_effective(soci::session& sql, std::int64_t contract_id)
+{
+    long long key = contract_id;
+    std::string last;
+    soci::indicator ind = soci::i_null;
+    sql << kLastEffective, soci::use(key), soci::into(last, ind);
+    if (ind == soci::i_null) return std::nullopt;
+    return last;
+}
+
+bool change_pending(soci::session& sql, std::int64_t contract_id)
+{
+    long long key = contract_id, n = 0;
+    sql << "SELECT count(*) FROM contract_changes WHERE contract_id = :c AND status = 'pending'", soci::use(key), soci::into(n);
+    return n > 0;
+}
+
+struct bound {
+    long long v = 0;
+    soci::indicator i = soci::i_null;
+};
+bound nullable(const std::optional<std::int64_t>& v) { return v ? bound{*v, soci::i_ok} : bound{}; }
+
+// Inserts a change row with the terms before (the contract) and after.
+std::int64_t insert_change(soci::session& sql, const contract& c, std::optional<std::int64_t> award_id, const std::string& kind,
+                           const std::string& status, const std::string& effective_on, const contract_terms& after,
+                           std::int64_t value_after, const std::optional<std::string>& reason, const acting& by, const clock& now)
+{
+    const std::string at = format_timestamp(now.now()), actor = by.actor(), reason_v = reason.value_or("");
+    long long contract_key = c.id, tenant = c.tenant_id, provider = c.provider_org_id, value_before = c.value_pence, value_v = value_after;
+    auto award_b = nullable(award_id), rb = nullable(c.hourly_rate_pence), ra = nullable(after.hourly_rate_pence), hb = nullable(c.hours_per_week),
+         ha = nullable(after.hours_per_week), wb = nullable(c.weekly_cost_pence), wa = nullable(after.weekly_cost_pence),
+         bhb = nullable(c.block_guaranteed_hours), bha = nullable(after.block_guaranteed_hours), bdb = nullable(c.block_discount_percent),
+         bda = nullable(after.block_discount_percent);
+    soci::indicator reason_i = reason ? soci::i_ok : soci::i_null, decided_i = status == "pending" ? soci::i_null : soci::i_ok;
+    long long id = 0;
+    sql << kInsertChange, soci::use(contract_key), soci::use(tenant), soci::use(provider), soci::use(award_b.v, award_b.i), soci::use(kind),
+        soci::use(status), soci::use(effective_on), soci::use(rb.v, rb.i), soci::use(ra.v, ra.i), soci::use(hb.v, hb.i),
+        soci::use(ha.v, ha.i), soci::use(wb.v, wb.i), soci::use(wa.v, wa.i), soci::use(bhb.v, bhb.i), soci::use(bha.v, bha.i),
+        soci::use(bdb.v, bdb.i), soci::use(bda.v, bda.i), soci::use(c.ends_on), soci::use(after.ends_on), soci::use(value_before),
+        soci::use(value_v), soci::use(reason_v, reason_i), soci::use(actor), soci::use(at), soci::use(at, decided_i), soci::into(id);
+    return id;
+}
+
+void write_terms(soci::session& sql, std::int64_t contract_id, const contract_terms& t, std::int64_t value, const std::string& status,
+                 const clock& now)
+{
+    const std::string at = format_timestamp(now.now());
+    long long key = contract_id, value_v = value;
+    auto r = nullable(t.hourly_rate_pence), h = nullable(t.hours_per_week), w = nullable(t.weekly_cost_pence), bh = nullable(t.block_guaranteed_hours),
+         bd = nullable(t.block_discount_percent);
+    sql << kUpdateTerms, soci::use(r.v, r.i), soci::use(h.v, h.i), soci::use(w.v, w.i), soci::use(bh.v, bh.i), soci::use(bd.v, bd.i),
+        soci::use(t.ends_on), soci::use(value_v), soci::use(status), soci::use(at), soci::use(key);
+}
+
+// The contract as the rate_uplift hook sees it.
+boost::json::object hook_view(const contract& c)
+{
+    boost::json::object o{{"id", c.id}, {"hourly_rate_pence", *c.hourly_rate_pence}, {"start_date", c.starts_on},
+                          {"end_date", c.ends_on}, {"lot", c.lot_code}, {"value_pence", c.value_pence}};
+    if (c.hours_per_week) o["hours_per_week"] = *c.hours_per_week;
+    if (c.block_discount_percent) o["block_discount_percent"] = *c.block_discount_percent;
+    return o;
+}
+
+error unprocessable(const std::string& code, const std::string& message) { return make_error(error_kind::unprocessable, code, message); }
+
+} // namespace
+
+result<int> block_discount_limit(const plugins::plugin_host& plugins, const std::string& slug)
+{
+    auto limit = plugins.max_block_discount_percent(slug);
+    if (!limit && limit.err().code == "plugin_not_installed") return 0;
+    return limit;
+}
+
+status check_block(std::optional<std::int64_t> guaranteed, std::optional<std::int64_t> discount, std::optional<std::int64_t> hours_per_week,
+                   bool hourly, int max_percent)
+{
+    if (!guaranteed && !discount) return ok_status();
+    if (!guaranteed) return invalid("block_guaranteed_hours", "a block arrangement needs the guaranteed hours a week");
+    if (!discount) return invalid("block_discount_percent", "a block arrangement needs its discount (0 for none)");
+    if (!hourly) return invalid("block_guaranteed_hours", "a block of guaranteed hours needs a contract priced by the hour");
+    if (*guaranteed < 1 || *guaranteed > hours_per_week.value_or(0))
+        return invalid("block_guaranteed_hours", "from 1 to the hours a week (" + std::to_string(hours_per_week.value_or(0)) + ")");
+    if (*discount < 0 || *discount > 100) return invalid("block_discount_percent", "a whole percent, 0 to 100");
+    if (*discount > max_percent)
+        return unprocessable("block_discount_above_maximum",
+                             "a block discount of " + std::to_string(*discount) + "% is more than the council's maximum of " +
+                                 std::to_string(max_percent) + "% off the hourly rate (max_block_discount_percent)");
+    return ok_status();
+}
+
+contract_service::contract_service(db::database& db, const clock& now, plugins::plugin_host& plugins) : db_(db), clock_(now), plugins_(plugins) {}
+
+result<std::string> contract_service::slug_of(std::int64_t tenant_id)
+{
+    return db_.transact_value<std::string>(db::scope::platform(), [&](soci::session& sql) -> result<std::string> {
+        long long key = tenant_id;
+        std::string slug;
+        sql << "SELECT slug FROM tenants WHERE id = :id", soci::use(key), soci::into(slug);
+        if (!sql.got_data()) return not_found("council");
+        return slug;
+    });
+}
+
+status contract_service::settle()
+{
+    const std::string today = london_date(clock_.now());
+    return db_.transact(db::scope::platform(), [&](soci::session& sql) -> status {
+        std::vector<std::int64_t> due;
+        {
+            soci::rowset<soci::row> rows =
+                (sql.prepare << "SELECT id FROM contracts WHERE status = 'active' AND ends_on < :t", soci::use(today));
+            for (const auto& r : rows) due.push_back(db::int_at(r, 0));
+        }
+        const acting system{nullptr, "-", "system"};
+        for (auto id : due) {
+            auto c = load_contract(sql, id, lock_rows(db_.kind()));
+            if (!c || c->status != "active" || c->ends_on >= today) continue; // another reader ended it first
+            long long key = id;
+            const std::string at = format_timestamp(clock_.now());
+            sql << "UPDATE contracts SET status = 'ended', updated_at = :at WHERE id = :id", soci::use(at), soci::use(key);
+            auto co = load_call_off(sql, c->call_off_id);
+            record(sql, *co, c->provider_org_id, "contract", id, "end", std::string{"active"}, "ended",
+                   "the contract's term ended on " + c->ends_on, system, clock_);
+        }
+        return ok_status();
+    });
+}
+
+result<award> contract_service::vary(const acting& by, std::int64_t contract_id, const variation_input& in)
+{
+    if (!is_council(by)) return forbidden("only the contracting council varies a contract");
+    for (const auto& [field, v] : {std::pair{"ends_on", &in.ends_on}, std::pair{"effective_on", &in.effective_on}})
+        if (*v && !valid_date(**v)) return invalid(field, "must be a date, YYYY-MM-DD");
+    if (in.reason && in.reason->size() > 2000) return invalid("reason", "at most 2000 characters");
+    if (auto s = settle(); !s) return s.err();
+    const std::string today = london_date(clock_.now());
+
+    // Read the contract and work out the new terms and value; then ask the plugin, outside any transaction.
+    std::optional<contract> before;
+    std::int64_t bid_id = 0;
+    std::optional<std::string> last;
+    auto read = db_.transact(by.data_scope(), [&](soci::session& sql) -> status {
+        before = load_contract(sql, contract_id);
+        if (!before || before->tenant_id != *by.caller->tenant_id) return not_found("contract");
+        long long award_key = before->award_id, bid = 0;
+        sql << "SELECT bid_id FROM awards WHERE id = :a", soci::use(award_key), soci::into(bid);
+        bid_id = bid;
+        last = last_effective(sql, contract_id);
+        return ok_status();
+    });
+    if (!read) return read.err();
+    const contract& c = *before;
+    if (c.status != "active") return conflict("illegal_transition", "cannot vary a contract that is " + c.status, c.status);
+
+    const bool hourly = c.hourly_rate_pence.has_value();
+    if (hourly && in.weekly_cost_pence) return invalid("weekly_cost_pence", "the contract is priced by the hour: vary hourly_rate_pence or hours_per_week");
+    if (!hourly && (in.hourly_rate_pence || in.hours_per_week))
+        return invalid(in.hourly_rate_pence ? "hourly_rate_pence" : "hours_per_week", "the contract is priced by the week: vary weekly_cost_pence");
+    contract_terms from = terms_of(c), to = from;
+    if (in.hourly_rate_pence) to.hourly_rate_pence = in.hourly_rate_pence;
+    if (in.hours_per_week) to.hours_per_week = in.hours_per_week;
+    if (in.weekly_cost_pence) to.weekly_cost_pence = in.weekly_cost_pence;
+    if (in.block_guaranteed_hours || in.block_discount_percent) {
+        to.block_guaranteed_hours = in.block_guaranteed_hours;
+        to.block_discount_percent = in.block_discount_percent;
+    }
+    if (in.ends_on) to.ends_on = *in.ends_on;
+    const bool terms_change = to.hourly_rate_pence != from.hourly_rate_pence || to.hours_per_week != from.hours_per_week ||
+                              to.weekly_cost_pence != from.weekly_cost_pence || to.block_guaranteed_hours != from.block_guaranteed_hours ||
+                              to.block_discount_percent != from.block_discount_percent;
+    const bool end_changes = to.ends_on != from.ends_on;
+    if (!terms_change && !end_changes)
+        return invalid("body", "nothing to vary: give a new hourly_rate_pence, hours_per_week, weekly_cost_pence, ends_on or block");
+    if (to.ends_on < c.starts_on) return invalid("ends_on", "must not be before the contract starts (" + c.starts_on + ")");
+    if (end_changes && to.ends_on < today) return invalid("ends_on", "must not be in the past");
+    if (to.block_guaranteed_hours && to.hours_per_week && *to.block_guaranteed_hours > *to.hours_per_week)
+        return invalid("hours_per_week", "must not fall below the block's guaranteed hours (" + std::to_string(*to.block_guaranteed_hours) + ")");
+
+    // New terms apply from effective_on (default today, or the start if it is still to come); an
+    // end date alone changes the days between the old and the new end.
+    std::string effective;
+    if (terms_change) {
+        effective = in.effective_on.value_or(later(today, c.starts_on));
+        if (effective < c.starts_on) return invalid("effective_on", "must not be before the contract starts (" + c.starts_on + ")");
+        if (effective > earlier(from.ends_on, to.ends_on))
+            return invalid("effective_on", "must fall within the contract's term, by " + earlier(from.ends_on, to.ends_on));
+    } else {
+        if (in.effective_on) return invalid("effective_on", "only with a change of rate, hours, weekly cost or block");
+        effective = add_days(earlier(from.ends_on, to.ends_on), 1);
+    }
+    if (last && effective < *last)
+        return conflict("out_of_order", "a change effective on " + *last + " is applied already; this one would take effect on " +
+                                            effective + ", before it");
+    const std::int64_t value = changed_value(c.value_pence, from, to, effective);
+    if (value <= 0) return invalid("body", "the varied contract must keep a value above zero");
+    const std::string kind = !terms_change && to.ends_on > from.ends_on ? "extension" : "variation";
+
+    auto slug = slug_of(c.tenant_id);
+    if (!slug) return slug.err();
+    if (in.block_guaranteed_hours || in.block_discount_percent) {
+        auto limit = block_discount_limit(plugins_, *slug);
+        if (!limit) return limit.err();
+        if (auto ok = check_block(to.block_guaranteed_hours, to.block_discount_percent, to.hours_per_week, hourly, *limit); !ok) return ok.err();
+    }
+    std::vector<plugins::approval_step> route{{"budget_holder", {}}};
+    auto routed = plugins_.approval_route(*slug, {{"value_pence", value}, {"kind", kind}, {"previous_value_pence", c.value_pence},
+                                                  {"change_pence", value - c.value_pence}, {"contract_id", c.id}, {"lot", c.lot_code}});
+    if (routed) route = *routed;
+    else if (routed.err().code != "plugin_not_installed") return routed.err();
+    auto declared = plugins_.spend_authority(*slug);
+    if (!declared && declared.err().code != "plugin_not_installed") return declared.err();
+    const std::optional<plugins::spend_authority> authority = declared ? *declared : std::nullopt;
+
+    return db_.transact_value<award>(by.data_scope(), [&](soci::session& sql) -> result<award> {
+        auto current = load_contract(sql, contract_id, lock_rows(db_.kind()));
+        if (!current) return not_found("contract");
+        if (current->status != "active")
+            return conflict("illegal_transition", "cannot vary a contract that is " + current->status, current->status);
+        if (current->updated_at != c.updated_at) return conflict("contract_changed", "the contract changed while the variation was prepared; try again");
+        if (change_pending(sql, contract_id))
+            return conflict("change_pending", "a variation or extension of this contract is awaiting approval; decide it first");
+        // A variation that could never be approved within the authority is refused now, not at the last signature.
+        if (value > c.value_pence) {
+            if (auto ok = within_authority(sql, c.tenant_id, value - c.value_pence,
+                                           authorities_for(sql, c.tenant_id, c.dps_id, c.starts_on, authority), "a " + kind);
+                !ok)
+                return ok.err();
+        }
+        auto co = load_call_off(sql, c.call_off_id);
+        const auto award_id = insert_award(sql, {c.call_off_id, c.tenant_id, bid_id, c.provider_org_id, kind, c.id, value, std::nullopt, std::nullopt},
+                                           route, by, clock_);
+        const auto change_id = insert_change(sql, c, award_id, kind, "pending", effective, to, value, in.reason, by, clock_);
+        const std::string summary = pounds(c.value_pence) + " to " + pounds(value) + " from " + effective + "; " +
+                                    std::to_string(route.size()) + " approvals";
+        record(sql, *co, c.provider_org_id, "contract_change", change_id, "propose_" + kind, std::nullopt, "pending",
+               in.reason ? summary + ": " + *in.reason : summary, by, clock_);
+        record(sql, *co, c.provider_org_id, "award", award_id, "propose", std::nullopt, "pending", kind + " of contract " + std::to_string(c.id) + ", " + summary,
+               by, clock_);
+        return *load_award(sql, award_id);
+    });
+}
+
+result<uplift_proposal> contract_service::uplift(const acting& by, std::int64_t contract_id, const std::string& date)
+{
+    if (!is_council(by)) return forbidden("only the contracting council uplifts a contract");
+    if (!valid_date(date)) return invalid("date", "must be a date, YYYY-MM-DD");
+    if (auto s = settle(); !s) return s.err();
+    std::optional<contract> c;
+    bool applied = false;
+    auto read = db_.transact(by.data_scope(), [&](soci::session& sql) -> status {
+        c = load_contract(sql, contract_id);
+        if (!c || c->tenant_id != *by.caller->tenant_id) return not_found("contract");
+        long long key = contract_id, n = 0;
+        sql << "SELECT count(*) FROM contract_changes WHERE contract_id = :c AND kind = 'uplift' AND effective_on = :d", soci::use(key),
+            soci::use(date), soci::into(n);
+        applied = n > 0;
+        return ok_status();
+    });
+    if (!read) return read.err();
+    if (!c->hourly_rate_pence) return unprocessable("uplift_not_applicable", "the contract is priced by the week; rate uplifts apply to hourly rates");
+    auto slug = slug_of(c->tenant_id);
+    if (!slug) return slug.err();
+    std::int64_t proposed = *c->hourly_rate_pence;
+    if (!applied) {
+        auto hook = plugins_.rate_uplift(*slug, hook_view(*c), date);
+        if (hook) proposed = *hook;
+        else if (hook.err().code != "plugin_not_installed") return hook.err();
+    }
+    uplift_proposal out{c->id, date, *c->hourly_rate_pence, proposed, c->value_pence, c->value_pence, proposed != *c->hourly_rate_pence, applied};
+    if (out.due && date > c->starts_on && date <= c->ends_on) {
+        contract_terms from = terms_of(*c), to = from;
+        to.hourly_rate_pence = proposed;
+        out.proposed_value_pence = changed_value(c->value_pence, from, to, date);
+    }
+    return out;
+}
+
+result<contract> contract_service::apply_uplift(const acting& by, std::int64_t contract_id, const std::string& date)
+{
+    auto proposal = uplift(by, contract_id, date);
+    if (!proposal) return proposal.err();
+    const std::string today = london_date(clock_.now());
+    if (proposal->applied) return conflict("uplift_already_applied", "the uplift for " + date + " is applied already");
+    if (date > today) return conflict("uplift_not_yet", "an uplift from " + date + " can be applied on or after that date, not before");
+    if (!proposal->due)
+        return unprocessable("no_uplift_due", "the council's rate_uplift rule proposes no change to the hourly rate on " + date);
+    const std::int64_t new_rate = proposal->proposed_rate_pence;
+    std::optional<plugins::spend_authority> authority;
+    {
+        auto slug = slug_of(*by.caller->tenant_id);
+        if (!slug) return slug.err();
+        auto declared = plugins_.spend_authority(*slug);
+        if (!declared && declared.err().code != "plugin_not_installed") return declared.err();
+        if (declared) authority = *declared;
+    }
+    return db_.transact_value<contract>(by.data_scope(), [&](soci::session& sql) -> result<contract> {
+        auto c = load_contract(sql, contract_id, lock_rows(db_.kind()));
+        if (!c) return not_found("contract");
+        if (c->status != "active") return conflict("illegal_transition", "cannot uplift a contract that is " + c->status, c->status);
+        if (date <= c->starts_on || date > c->ends_on)
+            return unprocessable("uplift_outside_term", "an uplift must take effect after the contract starts (" + c->starts_on +
+                                                            ") and by its end (" + c->ends_on + ")");
+        if (c->hourly_rate_pence != proposal->current_rate_pence)
+            return conflict("contract_changed", "the contract's rate changed while the uplift was prepared; try again");
+        if (change_pending(sql, contract_id))
+            return conflict("change_pending", "a variation or extension of this contract is awaiting approval; decide it first");
+        if (auto last = last_effective(sql, contract_id); last && *last > date)
+            return conflict("out_of_order", "a change effective on " + *last + " is applied already; an uplift cannot take effect before it");
+        contract_terms from = terms_of(*c), to = from;
+        to.hourly_rate_pence = new_rate;
+        const std::int64_t value = changed_value(c->value_pence, from, to, date);
+        if (value > c->value_pence) {
+            // Committed spend may never pass the authority, uplifts included: queue on the tenant row as approvals do.
+            long long tenant = c->tenant_id, locked = 0;
+            sql << std::string{"SELECT id FROM tenants WHERE id = :t"} + lock_rows(db_.kind()), soci::use(tenant), soci::into(locked);
+            if (auto ok = within_authority(sql, c->tenant_id, value - c->value_pence,
+                                           authorities_for(sql, c->tenant_id, c->dps_id, c->starts_on, authority), "an uplift");
+                !ok)
+                return ok.err();
+        }
+        const auto change_id = insert_change(sql, *c, std::nullopt, "uplift", "applied", date, to, value, std::nullopt, by, clock_);
+        write_terms(sql, c->id, to, value, c->status, clock_);
+        auto co = load_call_off(sql, c->call_off_id);
+        const std::string summary = "hourly rate " + pounds(*c->hourly_rate_pence) + " to " + pounds(new_rate) + " from " + date +
+                                    "; value " + pounds(c->value_pence) + " to " + pounds(value);
+        record(sql, *co, c->provider_org_id, "contract_change", change_id, "uplift", std::nullopt, "applied", summary, by, clock_);
+        record(sql, *co, c->provider_org_id, "contract", c->id, "uplift", c->status, c->status, summary, by, clock_);
+        auto out = load_contract(sql, contract_id);
+        out->changes = contract_changes(sql, contract_id);
+        return *out;
+    });
+}
+
+namespace store {
+
+status apply_approved_change(soci::session& sql, db::backend kind, const award& a, const call_off& co,
+                             const std::optional<plugins::spend_authority>& declared, const acting& by, const clock& now)
+{
+    auto change = change_for_award(sql, a.id);
+    auto c = a.contract_id ? load_contract(sql, *a.contract_id, lock_rows(kind)) : std::nullopt;
+    if (!change || !c) return make_error(error_kind::internal, "internal", "a variation without its contract change");
+    if (c->status != "active")
+        return conflict("illegal_transition", "the contract is " + c->status + "; it can no longer be varied", c->status);
+    if (c->value_pence != change->value_before_pence || c->ends_on != change->ends_on_before)
+        return conflict("contract_changed", "the contract changed after the " + a.kind + " was proposed; reject it and propose again");
+    const std::int64_t increase = change->value_after_pence - change->value_before_pence;
+    if (increase > 0)
+        if (auto ok = within_authority(sql, c->tenant_id, increase, authorities_for(sql, c->tenant_id, c->dps_id, c->starts_on, declared),
+                                       "a " + a.kind);
+            !ok)
+            return ok;
+    const contract_terms to{change->hourly_rate_after, change->hours_after, change->weekly_cost_after, change->block_hours_after,
+                            change->block_discount_after, change->ends_on_after};
+    write_terms(sql, c->id, to, change->value_after_pence, "active", now);
+    const std::string at = format_timestamp(now.now());
+    long long change_key = change->id, award_key = a.id;
+    sql << "UPDATE contract_changes SET status = 'applied', decided_at = :at WHERE id = :id", soci::use(at), soci::use(change_key);
+    sql << "UPDATE awards SET status = 'approved', decided_at = :at WHERE id = :id", soci::use(at), soci::use(award_key);
+    record(sql, co, a.provider_org_id, "award", a.id, "approve", a.status, "approved", std::nullopt, by, now);
+    const std::string summary = pounds(change->value_before_pence) + " to " + pounds(change->value_after_pence) + " from " + change->effective_on;
+    record(sql, co, a.provider_org_id, "contract_change", change->id, "apply", std::string{"pending"}, "applied", summary, by, now);
+    record(sql, co, a.provider_org_id, "contract", c->id, a.kind == "extension" ? "extend" : "vary", c->status, "active", summary, by, now);
+    return ok_status();
+}
+
+void reject_change(soci::session& sql, const award& a, const call_off& co, const std::optional<std::string>& comment, const acting& by,
+                   const clock& now)
+{
+    const std::string at = format_timestamp(now.now());
+    long long award_key = a.id;
+    sql << "UPDATE awards SET status = 'rejected', decided_at = :at WHERE id = :id", soci::use(at), soci::use(award_key);
+    record(sql, co, a.provider_org_id, "award", a.id, "reject", a.status, "rejected", comment, by, now);
+    if (auto change = change_for_award(sql, a.id)) {
+        long long change_key = change->id;
+        sql << "UPDATE contract_changes SET status = 'rejected', decided_at = :at WHERE id = :id", soci::use(at), soci::use(change_key);
+        record(sql, co, a.provider_org_id, "contract_change", change->id, "reject", std::string{"pending"}, "rejected", comment, by, now);
+    }
+}
+
+} // namespace store
+
+} // namespace dps::calloff
