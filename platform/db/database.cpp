@@ -22,7 +22,9 @@ struct database::slot {
 class database::lease {
 public:
     lease(database& owner, std::unique_ptr<slot> s) : owner_(owner), slot_(std::move(s)) {}
-    ~lease() { owner_.release(std::move(slot_), healthy_ && slot_ && slot_->session && slot_->session->is_connected()); }
+    // Health is judged from errors seen (mark_broken), not by asking: SOCI's is_connected() on
+    // PostgreSQL sends a query, a round trip on every request.
+    ~lease() { owner_.release(std::move(slot_), healthy_ && slot_ && slot_->session); }
     lease(const lease&) = delete;
     lease& operator=(const lease&) = delete;
     soci::session& sql() { return *slot_->session; }
