@@ -66,6 +66,9 @@ result<award> award_service::propose(const acting& by, std::int64_t call_off_id,
         for (const auto& b : live_bids(sql, c->id))
             if ((bid_id && b.id == *bid_id) || (!bid_id && b.rank == 1)) chosen = b;
         if (!chosen) return bid_id ? not_found("bid on this call-off") : conflict("no_bids", "the call-off has no ranked bid to award");
+        // After a negotiation round the award goes to a shortlisted bid, on its best and final offer.
+        if (auto round = load_negotiation(sql, c->id); round && !shortlisted(*round, chosen->id))
+            return conflict("not_shortlisted", "bid " + std::to_string(chosen->id) + " was not shortlisted in the negotiation round", c->status);
         return ok_status();
     });
     if (!read) return read.err();

@@ -21,7 +21,29 @@ boost::json::value to_json(const call_off& c)
                           {"status", c.status}, {"published_at", opt(c.published_at)}, {"created_at", c.created_at},
                           {"updated_at", c.updated_at}};
     if (c.bids_received) o["bids_received"] = *c.bids_received;
+    if (c.negotiation_round) o["negotiation"] = to_json(*c.negotiation_round);
     return o;
+}
+
+boost::json::value to_json(const negotiation& n)
+{
+    boost::json::object o{{"id", n.id}, {"bafo_deadline", n.bafo_deadline}, {"opened_at", n.opened_at}};
+    if (n.shortlisted) {
+        o["shortlisted"] = *n.shortlisted;
+        return o;
+    }
+    boost::json::array ids;
+    for (auto id : n.shortlisted_bid_ids) ids.emplace_back(id);
+    o["opened_by"] = n.opened_by;
+    o["shortlisted_bid_ids"] = std::move(ids);
+    return o;
+}
+
+boost::json::value to_json(const decision& d)
+{
+    return {{"id", d.id},          {"entity_type", d.entity_type}, {"entity_id", d.entity_id}, {"action", d.action},
+            {"from", opt(d.from_status)}, {"to", d.to_status},     {"reason", opt(d.reason)},  {"actor", d.actor},
+            {"decided_at", d.decided_at}};
 }
 
 boost::json::value to_json(const bid& b)

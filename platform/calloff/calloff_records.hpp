@@ -11,6 +11,15 @@
 
 namespace dps::calloff {
 
+// A call-off's one negotiation round. The calling council sees the shortlisted bids; a provider
+// only whether its own bid is on the list.
+struct negotiation {
+    std::int64_t id = 0;
+    std::string bafo_deadline, opened_by, opened_at;
+    std::vector<std::int64_t> shortlisted_bid_ids; // the council's view
+    std::optional<bool> shortlisted;                // a provider's view
+};
+
 struct call_off {
     std::int64_t id = 0, dps_id = 0, lot_id = 0, lead_tenant_id = 0, tenant_id = 0;
     std::string lot_code, title;
@@ -21,6 +30,17 @@ struct call_off {
     std::optional<std::string> published_at;
     std::string created_at, updated_at;
     std::optional<std::int64_t> bids_received; // for the calling council: how many live bids (sealed or not)
+    std::optional<negotiation> negotiation_round; // filled when one call-off is read
+};
+
+// One move in a call-off's decision history (call_off_decisions).
+struct decision {
+    std::int64_t id = 0, entity_id = 0;
+    std::string entity_type, action;
+    std::optional<std::string> from_status;
+    std::string to_status;
+    std::optional<std::string> reason;
+    std::string actor, decided_at;
 };
 
 struct bid {
@@ -112,5 +132,7 @@ boost::json::value to_json(const spot_purchase& s);
 boost::json::value to_json(const contract_change& c);
 boost::json::value to_json(const uplift_proposal& u);
 boost::json::value to_json(const bid_list& l);
+boost::json::value to_json(const negotiation& n);
+boost::json::value to_json(const decision& d);
 
 } // namespace dps::calloff

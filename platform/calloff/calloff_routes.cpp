@@ -75,6 +75,26 @@ result<bid_input> read_bid(const request& req)
     return in;
 }
 
+// The negotiation fields: the shortlisted bid ids and the best-and-final-offer deadline.
+result<negotiation_input> read_negotiation(const request& req)
+{
+    auto o = http::object_with_fields(req.json, {"bid_ids", "bafo_deadline"});
+    if (!o) return o.err();
+    negotiation_input in;
+    const auto* list = (*o)->if_contains("bid_ids");
+    if (!list || !list->is_array() || list->as_array().empty())
+        return http::invalid_field("bid_ids", "a list of the shortlisted bids' ids is required");
+    if (list->as_array().size() > 1000) return http::invalid_field("bid_ids", "at most 1000 bids");
+    for (const auto& v : list->as_array()) {
+        if (!v.is_int64() || v.as_int64() < 1) return http::invalid_field("bid_ids", "each is a bid id");
+        in.bid_ids.push_back(v.as_int64());
+    }
+    auto deadline = http::required_string(**o, "bafo_deadline", 1, 20);
+    if (!deadline) return deadline.err();
+    in.bafo_deadline = *deadline;
+    return in;
+}
+
 // One query parameter's raw value (dates need no decoding).
 std::optional<std::string> query_value(const request& req, const std::string& name)
 {
@@ -241,6 +261,21 @@ void add_calloff_routes(auth::access_guard& guard, calloff_service& calloffs, aw
                       });
                   });
               }, {.body = http::body_kind::json});
+    // The one negotiation round: shortlisted bids make best and final offers until its deadline.
+    guard.add("POST", "/v1/call-offs/{call_off_id}/negotiation", {.roles = kCommissioners, .scope_param = "call_off_id"},
+              [&calloffs, &once](request& req, const auth::principal& p) {
+                  return once.run(req, p, [&] {
+                      return with_id(req, "call_off_id", [&](std::int64_t id) {
+                          auto in = read_negotiation(req);
+                          if (!in) return http::error_response(in.err(), req.request_id);
+                          return reply(req, calloffs.negotiate(by(req, p), id, *in), 201);
+                      });
+                  });
+              }, {.body = http::body_kind::json});
+    guard.add("GET", "/v1/call-offs/{call_off_id}/history", {.roles = kCouncilRoles, .scope_param = "call_off_id"},
+              [&calloffs](request& req, const auth::principal& p) {
+                  return with_id(req, "call_off_id", [&](std::int64_t id) { return reply_list(req, calloffs.history(by(req, p), id)); });
+              });
     guard.add("POST", "/v1/call-offs/{call_off_id}/award", {.roles = kCommissioners, .scope_param = "call_off_id"},
               [&awards, &once](request& req, const auth::principal& p) {
                   return once.run(req, p, [&] {

@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <regex>
+#include <set>
 
 namespace dps::calloff {
 
@@ -69,6 +70,24 @@ result<priced> price(const bid_input& in, std::int64_t weeks)
 }
 
 soci::indicator ind(const std::optional<std::int64_t>& v) { return v ? soci::i_ok : soci::i_null; }
+
+// While a negotiation round is open a bid changes only if shortlisted, and only until the round's deadline.
+status in_round(const std::optional<negotiation>& n, std::int64_t bid_id, const std::string& now, const char* verb)
+{
+    if (!n || !shortlisted(*n, bid_id))
+        return conflict("not_shortlisted",
+                        std::string{"the call-off is in its negotiation round: only shortlisted bids may be "} + verb + " until it closes",
+                        "negotiating");
+    if (now >= n->bafo_deadline)
+        return conflict("deadline_passed", "best and final offers closed at " + n->bafo_deadline, "negotiating");
+    return ok_status();
+}
+
+// A decision's actor is hidden on providers' own moves while bids are sealed: who bid is not yet the council's to see.
+bool provider_move(const std::string& action)
+{
+    return action == "submit" || action == "amend" || action == "bafo" || action == "withdraw";
+}
 
 } // namespace
 
@@ -155,25 +174,8 @@ result<std::vector<call_off>> calloff_service::list(const acting& by)
 {
     if (!is_council(by) && !is_provider(by)) return forbidden("call-offs belong to councils and their providers");
     return db_.transact_value<std::vector<call_off>>(by.data_scope(), [&](soci::session& sql) -> result<std::vector<call_off>> {
-        std::vector<std::int64_t> ids;
-        {
-            long long viewer = is_council(by) ? *by.caller->tenant_id : *by.caller->provider_org_id;
-            const char* query =
-                is_council(by) ? "SELECT id FROM call_offs WHERE tenant_id = :v ORDER BY id"
-                               : "SELECT c.id FROM call_offs c WHERE c.status <> 'draft' AND EXISTS (SELECT 1 FROM applications a "
-                                 "JOIN provider_organisations p ON p.id = a.provider_org_id WHERE a.lot_id = c.lot_id "
-                                 "AND a.provider_org_id = :v AND a.status = 'admitted' AND p.status = 'active') ORDER BY c.id";
-            soci::rowset<soci::row> rows = (sql.prepare << query, soci::use(viewer));
-            for (const auto& r : rows) ids.push_back(db::int_at(r, 0));
-        }
-        std::vector<call_off> out;
-        for (auto id : ids) {
-            auto c = load_call_off(sql, id);
-            if (!c) continue;
-            if (is_council(by)) c->bids_received = count_live_bids(sql, id);
-            out.push_back(std::move(*c));
-        }
-        return out;
+        if (is_council(by)) return list_for_council(sql, *by.caller->tenant_id);
+        return list_for_provider(sql, *by.caller->provider_org_id);
     });
 }
 
@@ -182,7 +184,19 @@ result<call_off> calloff_service::get(const acting& by, std::int64_t call_off_id
     return db_.transact_value<call_off>(by.data_scope(), [&](soci::session& sql) -> result<call_off> {
         auto c = load_call_off(sql, call_off_id);
         if (!c || !visible_to(sql, *c, by)) return not_found("call-off");
-        if (owns(by, *c)) c->bids_received = count_live_bids(sql, c->id);
+        if (owns(by, *c)) {
+            c->bids_received = count_live_bids(sql, c->id);
+            c->negotiation_round = load_negotiation(sql, c->id);
+        } else if (auto n = load_negotiation(sql, c->id); n && is_provider(by)) {
+            // A provider learns the round's deadline and whether it is on the shortlist, not who else is.
+            long long round = n->id, provider = *by.caller->provider_org_id, on_list = 0;
+            sql << "SELECT count(*) FROM negotiation_shortlist WHERE round_id = :r AND provider_org_id = :p", soci::use(round),
+                soci::use(provider), soci::into(on_list);
+            n->shortlisted_bid_ids.clear();
+            n->opened_by.clear();
+            n->shortlisted = on_list > 0;
+            c->negotiation_round = std::move(n);
+        }
         return *c;
     });
 }
@@ -228,9 +242,15 @@ result<bid> calloff_service::amend_bid(const acting& by, std::int64_t bid_id, co
         auto c = load_call_off(sql, b->call_off_id);
         if (!c || !visible_to(sql, *c, by)) return not_found("call-off");
         const std::string at = format_timestamp(clock_.now());
-        if (c->status != "open" || at >= c->bid_deadline)
+        std::string action = "amend";
+        if (c->status == "negotiating") {
+            // The negotiation round: only a shortlisted bid changes, as a best and final offer, until the round's deadline.
+            auto n = load_negotiation(sql, c->id);
+            if (auto open = in_round(n, b->id, at, "amended"); !open) return open.err();
+            action = "bafo";
+        } else if (c->status != "open" || at >= c->bid_deadline)
             return conflict("deadline_passed", "bids can be amended only until the deadline " + c->bid_deadline);
-        auto to = next_state(lifecycle::bid, b->status, "amend");
+        auto to = next_state(lifecycle::bid, b->status, action);
         if (!to) return to.err();
         auto p = price(in, c->duration_weeks);
         if (!p) return p.err();
@@ -238,7 +258,7 @@ result<bid> calloff_service::amend_bid(const acting& by, std::int64_t bid_id, co
         soci::indicator rate_i = ind(p->rate), hours_i = ind(p->hours), weekly_i = ind(p->weekly);
         sql << kUpdateBid, soci::use(rate, rate_i), soci::use(hours, hours_i), soci::use(weekly, weekly_i), soci::use(total),
             soci::use(in.earliest_start), soci::use(in.notes), soci::use(at), soci::use(key);
-        record(sql, *c, b->provider_org_id, "bid", b->id, "amend", b->status, *to, std::nullopt, by, clock_);
+        record(sql, *c, b->provider_org_id, "bid", b->id, action, b->status, *to, std::nullopt, by, clock_);
         return *load_bid(sql, b->id);
     });
 }
@@ -252,7 +272,9 @@ result<bid> calloff_service::withdraw_bid(const acting& by, std::int64_t bid_id)
         auto c = load_call_off(sql, b->call_off_id);
         if (!c) return not_found("call-off");
         const std::string at = format_timestamp(clock_.now());
-        if (c->status != "open" || at >= c->bid_deadline)
+        if (c->status == "negotiating") {
+            if (auto open = in_round(load_negotiation(sql, c->id), b->id, at, "withdrawn"); !open) return open.err();
+        } else if (c->status != "open" || at >= c->bid_deadline)
             return conflict("deadline_passed", "bids can be withdrawn only until the deadline " + c->bid_deadline);
         auto to = next_state(lifecycle::bid, b->status, "withdraw");
         if (!to) return to.err();
@@ -279,7 +301,7 @@ result<bid_list> calloff_service::bids(const acting& by, std::int64_t call_off_i
         if (!c || !owns(by, *c)) return not_found("call-off");
         bid_list out;
         out.count = count_live_bids(sql, c->id);
-        out.sealed = c->status == "draft" || (c->status == "open" && format_timestamp(clock_.now()) < c->bid_deadline);
+        out.sealed = bids_sealed(*c, c->status == "negotiating" ? load_negotiation(sql, c->id) : std::nullopt, format_timestamp(clock_.now()));
         if (!out.sealed) out.bids = live_bids(sql, c->id);
         return out;
     });
@@ -288,23 +310,30 @@ result<bid_list> calloff_service::bids(const acting& by, std::int64_t call_off_i
 result<bid_list> calloff_service::evaluate(const acting& by, std::int64_t call_off_id)
 {
     // Read the bids, score them with the council's plugin outside any transaction, then write.
+    // After a negotiation round only the shortlisted bids (their best and final offers) are scored
+    // again; the others keep their scores and follow in their earlier order.
     std::optional<call_off> c;
+    std::optional<negotiation> round;
     std::vector<bid> live;
     auto read = db_.transact(by.data_scope(), [&](soci::session& sql) -> status {
         c = load_call_off(sql, call_off_id);
         if (!c || !owns(by, *c)) return not_found("call-off");
         live = live_bids(sql, c->id);
+        if (c->status == "negotiating") round = load_negotiation(sql, c->id);
         return ok_status();
     });
     if (!read) return read.err();
-    if (c->status == "open" && format_timestamp(clock_.now()) < c->bid_deadline)
-        return conflict("bids_sealed", "bids stay sealed until the deadline " + c->bid_deadline);
+    if (c->status != "draft" && bids_sealed(*c, round, format_timestamp(clock_.now())))
+        return conflict("bids_sealed", round ? "best and final offers stay sealed until the round's deadline " + round->bafo_deadline
+                                             : "bids stay sealed until the deadline " + c->bid_deadline);
     if (auto to = next_state(lifecycle::call_off, c->status, "evaluate"); !to) return to.err();
+    auto rescored = [&](const bid& b) { return !round || shortlisted(*round, b.id); };
     auto slug = slug_of(c->tenant_id);
     if (!slug) return slug.err();
     const auto call_off_json = to_json(*c).as_object();
     std::vector<std::pair<double, const bid*>> scored;
     for (const auto& b : live) {
+        if (!rescored(b)) continue;
         auto bid_json = to_json(b).as_object();
         bid_json.erase("provider_name"); // scored on the offer, not the name
         auto score = plugins_.score_bid(*slug, bid_json, call_off_json);
@@ -325,8 +354,15 @@ result<bid_list> calloff_service::evaluate(const acting& by, std::int64_t call_o
             ++rank;
             sql << "UPDATE bids SET score = :s, rank = :r WHERE id = :id", soci::use(s), soci::use(rank), soci::use(key);
         }
-        move_call_off(sql, *current, "evaluate", *to, std::to_string(scored.size()) + " bids scored by " + *slug + "'s score_bid", by,
-                      clock_);
+        for (const auto& b : live) { // not shortlisted: ranked after the best and final offers, in their earlier order
+            if (rescored(b)) continue;
+            long long key = b.id;
+            ++rank;
+            sql << "UPDATE bids SET rank = :r WHERE id = :id", soci::use(rank), soci::use(key);
+        }
+        move_call_off(sql, *current, "evaluate", *to,
+                      std::to_string(scored.size()) + (round ? " best and final offers" : " bids") + " scored by " + *slug + "'s score_bid",
+                      by, clock_);
         bid_list out;
         out.sealed = false;
         out.bids = live_bids(sql, current->id);
@@ -345,6 +381,10 @@ result<spot_purchase> calloff_service::close_unfilled(const acting& by, std::int
         const std::string at = format_timestamp(clock_.now());
         if (c->status == "open" && at < c->bid_deadline)
             return conflict("bids_sealed", "a call-off open for bids closes unfilled only after its deadline " + c->bid_deadline);
+        if (c->status == "negotiating")
+            if (auto n = load_negotiation(sql, c->id); bids_sealed(*c, n, at))
+                return conflict("bids_sealed", "a call-off in negotiation closes unfilled only after the best and final offers are in, at " +
+                                                   (n ? n->bafo_deadline : c->bid_deadline));
         auto to = next_state(lifecycle::call_off, c->status, "close_unfilled");
         if (!to) return to.err();
         long long id = 0, call_off_key = c->id, tenant = c->tenant_id, rate = in.hourly_rate_pence.value_or(0),
@@ -363,6 +403,71 @@ result<spot_purchase> calloff_service::close_unfilled(const acting& by, std::int
         move_call_off(sql, *c, "close_unfilled", *to, in.reason.value_or("spot purchase from " + in.provider_name), by, clock_);
         record(sql, *c, std::nullopt, "spot_purchase", id, "record", std::nullopt, "recorded", std::nullopt, by, clock_);
         return spot_purchase{id, c->id, c->tenant_id, in.provider_name, in.hourly_rate_pence, in.hours_per_week, in.cost_pence, at};
+    });
+}
+
+result<call_off> calloff_service::negotiate(const acting& by, std::int64_t call_off_id, const negotiation_input& in)
+{
+    if (!is_council(by)) return forbidden("only the calling council negotiates");
+    if (in.bid_ids.empty()) return invalid("bid_ids", "shortlist at least one bid");
+    if (!std::regex_match(in.bafo_deadline, kDeadline)) return invalid("bafo_deadline", "a UTC time, YYYY-MM-DDTHH:MM:SSZ");
+    const std::string deadline = stored_deadline(in.bafo_deadline), now = format_timestamp(clock_.now());
+    if (deadline <= now) return invalid("bafo_deadline", "must be in the future");
+    const std::set<std::int64_t> wanted(in.bid_ids.begin(), in.bid_ids.end());
+    return db_.transact_value<call_off>(by.data_scope(), [&](soci::session& sql) -> result<call_off> {
+        auto c = load_call_off(sql, call_off_id, lock_rows(db_.kind()));
+        if (!c || !owns(by, *c)) return not_found("call-off");
+        if (auto held = load_negotiation(sql, c->id))
+            return conflict("negotiation_held", "a call-off has one negotiation round; this one's opened at " + held->opened_at, c->status);
+        auto to = next_state(lifecycle::call_off, c->status, "negotiate");
+        if (!to) return to.err();
+        if (in.bafo_deadline.substr(0, 10) > c->starts_on)
+            return invalid("bafo_deadline", "must not be after the package's start date " + c->starts_on);
+        std::vector<bid> listed;
+        for (auto& b : live_bids(sql, c->id))
+            if (wanted.count(b.id)) listed.push_back(std::move(b));
+        if (listed.size() != wanted.size()) return invalid("bid_ids", "each must be a live bid on this call-off");
+        long long round = 0, call_off_key = c->id, tenant = c->tenant_id;
+        const std::string actor = by.actor();
+        sql << "INSERT INTO negotiation_rounds (call_off_id, tenant_id, bafo_deadline, opened_by, opened_at) "
+               "VALUES (:c, :t, :d, :by, :at) RETURNING id",
+            soci::use(call_off_key), soci::use(tenant), soci::use(deadline), soci::use(actor), soci::use(now), soci::into(round);
+        for (const auto& b : listed) {
+            auto bid_to = next_state(lifecycle::bid, b.status, "shortlist");
+            if (!bid_to) return bid_to.err();
+            long long bid_key = b.id, provider = b.provider_org_id;
+            sql << "INSERT INTO negotiation_shortlist (round_id, call_off_id, tenant_id, bid_id, provider_org_id) VALUES (:r, :c, :t, :b, :p)",
+                soci::use(round), soci::use(call_off_key), soci::use(tenant), soci::use(bid_key), soci::use(provider);
+            record(sql, *c, b.provider_org_id, "bid", b.id, "shortlist", b.status, *bid_to, "best and final offer by " + deadline, by, clock_);
+        }
+        move_call_off(sql, *c, "negotiate", *to,
+                      std::to_string(listed.size()) + " bids shortlisted; best and final offers by " + deadline, by, clock_);
+        c->bids_received = count_live_bids(sql, c->id);
+        c->negotiation_round = load_negotiation(sql, c->id);
+        return *c;
+    });
+}
+
+result<std::vector<decision>> calloff_service::history(const acting& by, std::int64_t call_off_id)
+{
+    return db_.transact_value<std::vector<decision>>(by.data_scope(), [&](soci::session& sql) -> result<std::vector<decision>> {
+        auto c = load_call_off(sql, call_off_id);
+        if (!c || !owns(by, *c)) return not_found("call-off");
+        const bool sealed =
+            bids_sealed(*c, c->status == "negotiating" ? load_negotiation(sql, c->id) : std::nullopt, format_timestamp(clock_.now()));
+        long long key = c->id;
+        std::vector<decision> out;
+        soci::rowset<soci::row> rows =
+            (sql.prepare << "SELECT id, entity_type, entity_id, action, from_status, to_status, reason, actor, decided_at "
+                            "FROM call_off_decisions WHERE call_off_id = :c ORDER BY id",
+             soci::use(key));
+        for (const auto& r : rows) {
+            decision d{db::int_at(r, 0), db::int_at(r, 2), db::text_at(r, 1), db::text_at(r, 3), db::opt_text_at(r, 4),
+                       db::text_at(r, 5), db::opt_text_at(r, 6), db::text_at(r, 7), db::text_at(r, 8)};
+            if (sealed && d.entity_type == "bid" && provider_move(d.action)) d.actor = "provider (sealed)";
+            out.push_back(std::move(d));
+        }
+        return out;
     });
 }
 

@@ -32,6 +32,12 @@ struct bid_input {
     std::string earliest_start, notes;
 };
 
+// A negotiation round: the bids shortlisted for best and final offers, and their deadline.
+struct negotiation_input {
+    std::vector<std::int64_t> bid_ids;
+    std::string bafo_deadline; // 'YYYY-MM-DDTHH:MM:SSZ'
+};
+
 struct spot_input {
     std::string provider_name;
     std::optional<std::int64_t> hourly_rate_pence, hours_per_week;
@@ -58,6 +64,11 @@ public:
     // After the deadline: scores every live bid with the council's score_bid hook and ranks them.
     result<bid_list> evaluate(const identity::acting& by, std::int64_t call_off_id);
     result<spot_purchase> close_unfilled(const identity::acting& by, std::int64_t call_off_id, const spot_input& input);
+    // After evaluation, once per call-off: only the shortlisted bids may be amended (best and final
+    // offers, sealed) until the round's deadline; then evaluation scores them again.
+    result<call_off> negotiate(const identity::acting& by, std::int64_t call_off_id, const negotiation_input& input);
+    // Every move of the call-off, its bids, awards and contract, oldest first: the calling council's.
+    result<std::vector<decision>> history(const identity::acting& by, std::int64_t call_off_id);
 
     // Owners for the access guard: the calling council.
     result<std::optional<auth::owner>> call_off_owner(std::int64_t call_off_id);

@@ -8,6 +8,10 @@
 #include <boost/json.hpp>
 #include <soci/soci.h>
 
+#include <map>
+
+#include <algorithm>
+
 namespace dps::calloff::store {
 namespace {
 
@@ -32,6 +36,8 @@ constexpr const char* kChangeSelect =
     "weekly_cost_before, weekly_cost_after, block_hours_before, block_hours_after, block_discount_before, block_discount_after, "
     "ends_on_before, ends_on_after, value_before_pence, value_after_pence, reason, requested_by, created_at, decided_at "
     "FROM contract_changes ";
+
+constexpr const char* kNegotiationSelect = "SELECT id, bafo_deadline, opened_by, opened_at FROM negotiation_rounds ";
 
 boost::json::object object_of(const std::string& text)
 {
@@ -151,6 +157,39 @@ contract_change change_from(const soci::row& r)
 
 const char* lock_rows(db::backend kind) { return kind == db::backend::postgresql ? " FOR NO KEY UPDATE" : ""; }
 
+std::vector<call_off> list_for_council(soci::session& sql, std::int64_t tenant_id)
+{
+    std::vector<call_off> out;
+    long long key = tenant_id;
+    {
+        soci::rowset<soci::row> rows = (sql.prepare << kCallOffSelect << "WHERE c.tenant_id = :t ORDER BY c.id", soci::use(key));
+        for (const auto& r : rows) out.push_back(call_off_from(r));
+    }
+    std::map<std::int64_t, std::int64_t> counts;
+    {
+        soci::rowset<soci::row> rows = (sql.prepare << "SELECT call_off_id, count(*) FROM bids WHERE tenant_id = :t "
+                                                       "AND status <> 'withdrawn' GROUP BY call_off_id",
+                                        soci::use(key));
+        for (const auto& r : rows) counts[db::int_at(r, 0)] = db::int_at(r, 1);
+    }
+    for (auto& c : out) c.bids_received = counts.count(c.id) ? counts[c.id] : 0;
+    return out;
+}
+
+std::vector<call_off> list_for_provider(soci::session& sql, std::int64_t provider_org_id)
+{
+    std::vector<call_off> out;
+    long long key = provider_org_id;
+    soci::rowset<soci::row> rows =
+        (sql.prepare << kCallOffSelect
+                     << "WHERE c.status <> 'draft' AND EXISTS (SELECT 1 FROM applications a JOIN provider_organisations p "
+                        "ON p.id = a.provider_org_id WHERE a.lot_id = c.lot_id AND a.provider_org_id = :v AND a.status = 'admitted' "
+                        "AND p.status = 'active') ORDER BY c.id",
+         soci::use(key));
+    for (const auto& r : rows) out.push_back(call_off_from(r));
+    return out;
+}
+
 std::optional<call_off> load_call_off(soci::session& sql, std::int64_t id, const char* lock)
 {
     long long key = id;
@@ -189,6 +228,35 @@ std::int64_t count_live_bids(soci::session& sql, std::int64_t call_off_id)
     long long key = call_off_id, n = 0;
     sql << "SELECT count(*) FROM bids WHERE call_off_id = :id AND status <> 'withdrawn'", soci::use(key), soci::into(n);
     return n;
+}
+
+std::optional<negotiation> load_negotiation(soci::session& sql, std::int64_t call_off_id)
+{
+    long long key = call_off_id;
+    std::optional<negotiation> n;
+    {
+        soci::rowset<soci::row> rows = (sql.prepare << kNegotiationSelect << "WHERE call_off_id = :id", soci::use(key));
+        for (const auto& r : rows) n = negotiation{db::int_at(r, 0), db::text_at(r, 1), db::text_at(r, 2), db::text_at(r, 3), {}, std::nullopt};
+    }
+    if (!n) return n;
+    long long round = n->id;
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT bid_id FROM negotiation_shortlist WHERE round_id = :r ORDER BY bid_id", soci::use(round));
+    for (const auto& r : rows) n->shortlisted_bid_ids.push_back(db::int_at(r, 0));
+    return n;
+}
+
+bool shortlisted(const negotiation& n, std::int64_t bid_id)
+{
+    return std::find(n.shortlisted_bid_ids.begin(), n.shortlisted_bid_ids.end(), bid_id) != n.shortlisted_bid_ids.end();
+}
+
+bool bids_sealed(const call_off& c, const std::optional<negotiation>& n, const std::string& now)
+{
+    if (c.status == "draft") return true;
+    if (c.status == "open") return now < c.bid_deadline;
+    if (c.status == "negotiating") return !n || now < n->bafo_deadline;
+    return false;
 }
 
 std::optional<award> load_award(soci::session& sql, std::int64_t id, const char* lock)

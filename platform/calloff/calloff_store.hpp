@@ -30,6 +30,17 @@ std::optional<contract> load_contract(soci::session& sql, std::int64_t id, const
 std::vector<contract_change> contract_changes(soci::session& sql, std::int64_t contract_id);
 std::optional<contract_change> change_for_award(soci::session& sql, std::int64_t award_id);
 std::int64_t count_live_bids(soci::session& sql, std::int64_t call_off_id);
+// A council's own call-offs (with their live bid counts), or those a provider may see: one query
+// each, not one per call-off (a provider's list is the hot read path).
+std::vector<call_off> list_for_council(soci::session& sql, std::int64_t tenant_id);
+std::vector<call_off> list_for_provider(soci::session& sql, std::int64_t provider_org_id);
+
+// The call-off's negotiation round, if one was opened, with the shortlisted bids the caller may read.
+std::optional<negotiation> load_negotiation(soci::session& sql, std::int64_t call_off_id);
+bool shortlisted(const negotiation& n, std::int64_t bid_id);
+
+// Sealed: what bids say is hidden from the council while bids (or best and final offers) may still change.
+bool bids_sealed(const call_off& c, const std::optional<negotiation>& n, const std::string& now);
 
 // Inserts a pending award (an award, or a contract's variation or extension) and its ordered approvals.
 struct new_award {

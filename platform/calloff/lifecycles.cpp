@@ -10,18 +10,25 @@ struct move {
     std::string_view from, action, to;
 };
 
-// A call-off: drafted, published (open for bids until its deadline), scored, awarded through the
-// approval route, or closed unfilled when the council buys a spot placement instead.
+// A call-off: drafted, published (open for bids until its deadline), scored, perhaps negotiated
+// once (shortlisted bids make best and final offers until the round's deadline, then are scored
+// again), awarded through the approval route, or closed unfilled when the council buys a spot
+// placement instead. No award while a negotiation round is open; one round per call-off is the
+// service's check (a call-off evaluated after its round cannot open another).
 constexpr std::array kCallOffMoves{
     move{"draft", "publish", "open"},          move{"draft", "cancel", "cancelled"},
     move{"open", "evaluate", "evaluated"},     move{"open", "close_unfilled", "unfilled"},
     move{"evaluated", "propose_award", "awarding"}, move{"evaluated", "close_unfilled", "unfilled"},
+    move{"evaluated", "negotiate", "negotiating"}, move{"negotiating", "evaluate", "evaluated"},
+    move{"negotiating", "close_unfilled", "unfilled"},
     move{"awarding", "award_rejected", "evaluated"}, move{"awarding", "contract", "awarded"},
 };
 
 constexpr std::array kBidMoves{
     move{"submitted", "amend", "submitted"},       move{"submitted", "withdraw", "withdrawn"},
     move{"submitted", "award", "awarded"},         move{"submitted", "lose", "unsuccessful"},
+    // A negotiation round: the bid is shortlisted, then its provider makes a best and final offer.
+    move{"submitted", "shortlist", "submitted"},   move{"submitted", "bafo", "submitted"},
 };
 
 constexpr std::array kAwardMoves{

@@ -14,10 +14,10 @@ std::vector<std::string> connection_setup(backend kind)
 {
     if (kind == backend::sqlite)
         return {
+            "PRAGMA busy_timeout = 5000", // first: the pragmas below may need to wait for another connection
             "PRAGMA journal_mode = WAL",
             "PRAGMA synchronous = FULL", // an acknowledged write survives power loss
             "PRAGMA foreign_keys = ON",
-            "PRAGMA busy_timeout = 5000",
         };
     return {
         "SET client_min_messages = warning",

@@ -600,6 +600,153 @@ TEST_F(calloff, AnUnfilledCallOffRecordsTheSpotPurchase)
     EXPECT_EQ(count_rows("SELECT count(*) FROM spot_purchases WHERE provider_name = 'Eastside Care Ltd'"), 1);
 }
 
+// The negotiation round: Newham shortlists two of three bids for best and final offers.
+TEST_F(calloff, AShortlistedProviderImprovesItsOfferInTheNegotiationRoundAndWins)
+{
+    const auto dps_id = open_dps("newham", "2024-02-01", "2026-03-08");
+    for (const char* provider : {"riverside", "oakwood", "northgate"}) admit("newham", provider, dps_id, "lot4");
+    const auto id = published("newham", dps_id, "lot4", hourly_package("2024-04-01", 12, 8), "2024-03-10T12:00:00Z");
+    std::map<std::string, std::int64_t> bid_of;
+    for (const auto& [provider, rate] : std::map<std::string, std::int64_t>{{"riverside", 2500}, {"oakwood", 2400}, {"northgate", 2600}}) {
+        auto b = call(provider, "POST", co(id, "/bids"), {{"hourly_rate_pence", rate}, {"hours_per_week", 12}, {"earliest_start", "2024-04-01"}});
+        ASSERT_EQ(b.status, 201) << b.body;
+        bid_of[provider] = id_of(b);
+    }
+    const auto bid_path = [&](const std::string& provider) { return "/v1/bids/" + std::to_string(bid_of.at(provider)); };
+    const boost::json::array shortlist{bid_of.at("riverside"), bid_of.at("oakwood")};
+    EXPECT_EQ(call("newham:commissioner", "POST", co(id, "/negotiation"), {{"bid_ids", shortlist}, {"bafo_deadline", "2024-03-13T12:00:00Z"}}).status,
+              409)
+        << "not before the bids are evaluated";
+    move_to(year{2024} / March / 11);
+    ASSERT_EQ(call("newham:commissioner", "POST", co(id, "/evaluation")).status, 200);
+
+    // Refused: a deadline already past, a bid that is not on this call-off, a provider asking.
+    EXPECT_EQ(call("newham:commissioner", "POST", co(id, "/negotiation"), {{"bid_ids", shortlist}, {"bafo_deadline", "2024-03-10T12:00:00Z"}}).status,
+              400);
+    EXPECT_EQ(call("newham:commissioner", "POST", co(id, "/negotiation"), {{"bid_ids", boost::json::array{999999}}, {"bafo_deadline", "2024-03-13T12:00:00Z"}}).status,
+              400);
+    EXPECT_EQ(call("newham:commissioner", "POST", co(id, "/negotiation"), {{"bafo_deadline", "2024-03-13T12:00:00Z"}}).status, 400);
+    EXPECT_EQ(call("riverside", "POST", co(id, "/negotiation"), {{"bid_ids", shortlist}, {"bafo_deadline", "2024-03-13T12:00:00Z"}}).status, 404);
+    auto round = call("newham:commissioner", "POST", co(id, "/negotiation"), {{"bid_ids", shortlist}, {"bafo_deadline", "2024-03-13T12:00:00Z"}},
+                      "bafo-1");
+    ASSERT_EQ(round.status, 201) << round.body;
+    EXPECT_EQ(round.json().at("status"), "negotiating");
+    EXPECT_EQ(round.json().at("negotiation").at("bafo_deadline"), "2024-03-13T12:00:00.000Z");
+    EXPECT_EQ(round.json().at("negotiation").at("shortlisted_bid_ids").as_array().size(), 2u);
+    EXPECT_EQ(call("newham:commissioner", "POST", co(id, "/negotiation"), {{"bid_ids", shortlist}, {"bafo_deadline", "2024-03-13T12:00:00Z"}},
+                   "bafo-1").body,
+              round.body)
+        << "an idempotent retry replays the first answer";
+    EXPECT_EQ(call("riverside", "GET", co(id)).json().at("negotiation").at("shortlisted"), true);
+    auto outside = call("northgate", "GET", co(id)).json().at("negotiation");
+    EXPECT_EQ(outside.at("shortlisted"), false);
+    EXPECT_FALSE(outside.as_object().contains("shortlisted_bid_ids")) << "a provider does not learn who else is shortlisted";
+
+    // Only the shortlisted amend, as best and final offers; no award while the round is open.
+    auto refused = call("northgate", "PATCH", bid_path("northgate"), {{"hourly_rate_pence", 2000}, {"hours_per_week", 12}, {"earliest_start", "2024-04-01"}});
+    EXPECT_EQ(refused.status, 409) << refused.body;
+    EXPECT_EQ(refused.json().at("error").at("code"), "not_shortlisted");
+    EXPECT_EQ(call("northgate", "POST", bid_path("northgate") + "/withdraw").status, 409);
+    auto bafo = call("riverside", "PATCH", bid_path("riverside"),
+                     {{"hourly_rate_pence", 2300}, {"hours_per_week", 12}, {"earliest_start", "2024-04-01"}, {"notes", "best and final"}});
+    ASSERT_EQ(bafo.status, 200) << bafo.body;
+    EXPECT_EQ(bafo.json().at("total_pence"), 2300 * 12 * 8);
+    auto early = call("newham:commissioner", "POST", co(id, "/award"), boost::json::object{});
+    EXPECT_EQ(early.status, 409) << early.body;
+    EXPECT_EQ(early.json().at("error").at("code"), "illegal_transition");
+    EXPECT_EQ(call("newham:commissioner", "POST", co(id, "/unfilled"), {{"provider_name", "Spot Ltd"}, {"cost_pence", 100}}).status, 409);
+
+    move_to(year{2024} / March / 14);
+    EXPECT_EQ(call("riverside", "PATCH", bid_path("riverside"), {{"hourly_rate_pence", 2200}, {"hours_per_week", 12}, {"earliest_start", "2024-04-01"}})
+                  .json().at("error").at("code"),
+              "deadline_passed");
+    auto rescored = call("newham:commissioner", "POST", co(id, "/evaluation"));
+    ASSERT_EQ(rescored.status, 200) << rescored.body;
+    const auto ranked = rescored.json().at("items").as_array();
+    ASSERT_EQ(ranked.size(), 3u);
+    EXPECT_EQ(ranked[0].at("provider_name"), "riverside");
+    EXPECT_EQ(ranked[1].at("provider_name"), "oakwood");
+    EXPECT_EQ(ranked[2].at("provider_name"), "northgate") << "not shortlisted: after the best and final offers";
+    EXPECT_EQ(ranked[2].at("rank"), 3);
+    auto not_listed = call("newham:commissioner", "POST", co(id, "/award"), {{"bid_id", bid_of.at("northgate")}});
+    EXPECT_EQ(not_listed.status, 409) << not_listed.body;
+    EXPECT_EQ(not_listed.json().at("error").at("code"), "not_shortlisted");
+
+    auto award = call("newham:commissioner", "POST", co(id, "/award"), boost::json::object{});
+    ASSERT_EQ(award.status, 201) << award.body;
+    EXPECT_EQ(award.json().at("bid_id"), bid_of.at("riverside"));
+    EXPECT_EQ(award.json().at("value_pence"), 2300 * 12 * 8);
+    const std::string authority{award.json().at("approvals").at(0).at("authority").as_string()};
+    auto approved = call("newham:" + authority, "POST", "/v1/awards/" + std::to_string(id_of(award)) + "/approvals", {{"decision", "approve"}});
+    ASSERT_EQ(approved.status, 200) << approved.body;
+    auto contract = call("riverside", "GET", "/v1/contracts/" + std::to_string(approved.json().at("contract_id").as_int64()));
+    EXPECT_EQ(contract.json().at("hourly_rate_pence"), 2300) << contract.body;
+    EXPECT_EQ(call("northgate", "GET", bid_path("northgate")).json().at("status"), "unsuccessful");
+    EXPECT_EQ(count_rows("SELECT count(*) FROM call_off_decisions WHERE entity_type = 'bid' AND action = 'bafo'"), 1);
+    EXPECT_EQ(count_rows("SELECT count(*) FROM audit_log WHERE action = 'call_off.negotiate'"), 1);
+    EXPECT_EQ(count_rows("SELECT count(*) FROM negotiation_rounds"), 1);
+}
+
+TEST_F(calloff, BestAndFinalOffersStaySealedAndASecondRoundIsRefused)
+{
+    const auto dps_id = open_dps("newham", "2024-02-01", "2026-03-08");
+    admit("newham", "riverside", dps_id, "lot4");
+    admit("newham", "oakwood", dps_id, "lot4");
+    const auto id = published("newham", dps_id, "lot4", hourly_package("2024-04-01", 12, 8), "2024-03-10T12:00:00Z");
+    auto riverside = call("riverside", "POST", co(id, "/bids"), {{"hourly_rate_pence", 2500}, {"hours_per_week", 12}, {"earliest_start", "2024-04-01"}});
+    auto oakwood = call("oakwood", "POST", co(id, "/bids"), {{"hourly_rate_pence", 2400}, {"hours_per_week", 12}, {"earliest_start", "2024-04-01"}});
+    ASSERT_EQ(riverside.status, 201);
+    ASSERT_EQ(oakwood.status, 201);
+    move_to(year{2024} / March / 11);
+    ASSERT_EQ(call("newham:commissioner", "POST", co(id, "/evaluation")).status, 200);
+    const boost::json::object ask{{"bid_ids", {id_of(riverside), id_of(oakwood)}}, {"bafo_deadline", "2024-03-13T12:00:00Z"}};
+    ASSERT_EQ(call("newham:commissioner", "POST", co(id, "/negotiation"), ask).status, 201);
+    auto second = call("newham:commissioner", "POST", co(id, "/negotiation"), ask);
+    EXPECT_EQ(second.status, 409) << second.body;
+    EXPECT_EQ(second.json().at("error").at("code"), "negotiation_held");
+    ASSERT_EQ(call("riverside", "PATCH", "/v1/bids/" + std::to_string(id_of(riverside)),
+                   {{"hourly_rate_pence", 1999}, {"hours_per_week", 12}, {"earliest_start", "2024-04-01"}})
+                  .status,
+              200);
+
+    // Until the round's deadline the council sees how many offers stand, not what they say, nor who made them.
+    auto sealed = call("newham:commissioner", "GET", co(id, "/bids"));
+    ASSERT_EQ(sealed.status, 200) << sealed.body;
+    EXPECT_EQ(sealed.json().at("sealed"), true);
+    EXPECT_EQ(sealed.json().at("count"), 2);
+    EXPECT_TRUE(sealed.json().at("items").as_array().empty());
+    EXPECT_EQ(sealed.body.find("1999"), std::string::npos);
+    auto evaluation = call("newham:commissioner", "POST", co(id, "/evaluation"));
+    EXPECT_EQ(evaluation.status, 409);
+    EXPECT_EQ(evaluation.json().at("error").at("code"), "bids_sealed");
+    auto history = call("newham:commissioner", "GET", co(id, "/history"));
+    ASSERT_EQ(history.status, 200) << history.body;
+    const auto riverside_user = "user:" + std::to_string(users_.at("riverside"));
+    EXPECT_EQ(history.body.find(riverside_user), std::string::npos) << "who made an offer stays sealed too";
+    std::vector<std::string> actions;
+    const auto items = history.json().at("items").as_array();
+    for (const auto& d : items)
+        actions.push_back(std::string{d.at("entity_type").as_string()} + "." + std::string{d.at("action").as_string()});
+    EXPECT_EQ(actions, (std::vector<std::string>{"call_off.create", "call_off.publish", "bid.submit", "bid.submit", "call_off.evaluate",
+                                                 "bid.shortlist", "bid.shortlist", "call_off.negotiate", "bid.bafo"}));
+    EXPECT_EQ(call("newham:budget_holder", "GET", co(id, "/history")).status, 200);
+    EXPECT_EQ(call("waltham-forest:commissioner", "GET", co(id, "/history")).status, 404);
+    EXPECT_EQ(call("riverside", "GET", co(id, "/history")).status, 404);
+
+    // From the deadline (noon) the offers open and the history names who made them; the round stays the only one.
+    move_to(year{2024} / March / 13);
+    auto open = call("newham:commissioner", "GET", co(id, "/bids"));
+    EXPECT_EQ(open.json().at("sealed"), false) << open.body;
+    EXPECT_NE(open.body.find("1999"), std::string::npos);
+    EXPECT_NE(call("newham:commissioner", "GET", co(id, "/history")).body.find(riverside_user), std::string::npos);
+    ASSERT_EQ(call("newham:commissioner", "POST", co(id, "/evaluation")).status, 200);
+    auto again = call("newham:commissioner", "POST", co(id, "/negotiation"),
+                      {{"bid_ids", {id_of(riverside), id_of(oakwood)}}, {"bafo_deadline", "2024-03-20T12:00:00Z"}});
+    EXPECT_EQ(again.status, 409) << again.body;
+    EXPECT_EQ(again.json().at("error").at("code"), "negotiation_held");
+    EXPECT_EQ(call("newham:commissioner", "GET", co(id)).json().at("status"), "evaluated");
+}
+
 // Contracts after award: variations, extensions, uplifts, block arrangements, ending.
 namespace {
 

@@ -140,6 +140,13 @@ TEST_F(migrations_fixture, AuditLogIsAppendOnly)
         return ok_status();
     });
     EXPECT_FALSE(remove.ok());
+    if (database.kind() == db::backend::postgresql) {
+        auto truncate = database.transact(db::scope::platform(), [](soci::session& sql) -> status {
+            sql << "TRUNCATE audit_log";
+            return ok_status();
+        });
+        EXPECT_FALSE(truncate.ok()) << "TRUNCATE must be refused too";
+    }
     EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE actor = 'system'"),
               static_cast<long long>(db::embedded_migrations().size()));
 }
