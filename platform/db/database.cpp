@@ -64,7 +64,19 @@ result<ok_t> database::connect(slot& s)
         auto session = std::make_unique<soci::session>();
         if (url_.kind == backend::sqlite) session->open(*soci::factory_sqlite3(), url_.connect_string);
         else session->open(*soci::factory_postgresql(), url_.connect_string);
-        for (const auto& statement : connection_setup(url_.kind)) *session << statement;
+        for (const auto& statement : connection_setup(url_.kind)) {
+            // SQLite may answer "locked" to the journal-mode pragma without waiting on busy_timeout while
+            // another connection creates the file; retry for up to a few seconds.
+            for (int attempt = 0;; ++attempt) {
+                try {
+                    *session << statement;
+                    break;
+                } catch (const soci::soci_error& e) {
+                    if (classify(e) != failure_class::retryable || attempt >= 200) throw;
+                    std::this_thread::sleep_for(std::chrono::milliseconds{20});
+                }
+            }
+        }
         s.session = std::move(session);
         return ok_t{};
     } catch (const std::exception& e) {

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <mutex>
 #include <thread>
 
 using namespace dps;
@@ -154,14 +155,19 @@ TEST_F(migrations_fixture, AuditLogIsAppendOnly)
 TEST_F(migrations_fixture, ConcurrentMigrationRunsApplyEachMigrationOnce)
 {
     std::vector<std::thread> runners;
-    std::atomic<int> failures{0};
+    std::mutex mutex;
+    std::vector<std::string> failures;
     for (int i = 0; i < 4; ++i)
         runners.emplace_back([&] {
             db::database own(*db::parse_database_url(scratch.url()), 1);
-            if (!db::migrate(own, db::embedded_migrations(), clock).ok()) ++failures;
+            auto applied = db::migrate(own, db::embedded_migrations(), clock);
+            if (!applied) {
+                std::lock_guard lock(mutex);
+                failures.push_back(applied.err().message + " " + applied.err().detail);
+            }
         });
     for (auto& t : runners) t.join();
-    EXPECT_EQ(failures.load(), 0);
+    EXPECT_TRUE(failures.empty()) << failures.front();
     EXPECT_EQ(count("SELECT count(*) FROM schema_migrations"), static_cast<long long>(db::embedded_migrations().size()));
     EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'schema.migrate'"),
               static_cast<long long>(db::embedded_migrations().size()));
