@@ -987,3 +987,35 @@ TEST_F(calloff_contracts, BlockArrangementsAreCappedAtTheCouncilsMaximumDiscount
     EXPECT_EQ(varied.at("effective_hourly_rate_pence"), 1920);
     EXPECT_EQ(varied.at("value_pence"), 1920 * 40 * 52);
 }
+
+TEST_F(calloff, AContractRunsOnAfterTheDpsExpiresAndThePartnersAgreementEnds)
+{
+    // Newham's DPS and Waltham Forest's agreement both end on 30 June 2024; a 26-week placement
+    // that began on 1 May runs to the end of October regardless (DOMAIN.md §1 and §4).
+    const auto dps_id = open_dps("newham", "2024-02-01", "2024-06-30");
+    admit("newham", "riverside", dps_id, "lot2");
+    join("newham", "waltham-forest", dps_id, {"lot2"}, "2024-02-01", "2024-06-30");
+    const boost::json::object placement{{"category", "residential"}, {"placement_type", "children's home"}, {"area", "E17"},
+                                        {"start_date", "2024-05-01"}, {"duration_weeks", 26}, {"requirements", {"education on site"}}};
+    const auto id = published("waltham-forest", dps_id, "lot2", placement, "2024-03-15T12:00:00Z");
+    ASSERT_EQ(call("riverside", "POST", co(id, "/bids"), {{"weekly_cost_pence", 500000}, {"earliest_start", "2024-05-01"}}).status, 201);
+    move_to(year{2024} / March / 16);
+    ASSERT_EQ(call("waltham-forest:commissioner", "POST", co(id, "/evaluation")).status, 200);
+    auto award = call("waltham-forest:commissioner", "POST", co(id, "/award"), boost::json::object{});
+    ASSERT_EQ(award.status, 201) << award.body;
+    auto approved = call("waltham-forest:corporate_director", "POST", "/v1/awards/" + std::to_string(id_of(award)) + "/approvals",
+                         {{"decision", "approve"}});
+    ASSERT_EQ(approved.status, 200) << approved.body;
+    const auto contract = "/v1/contracts/" + std::to_string(approved.json().at("contract_id").as_int64());
+
+    move_to(year{2024} / July / 15);
+    EXPECT_EQ(call("riverside", "GET", dps_path(dps_id)).json().at("status"), "expired");
+    const auto agreements = call("waltham-forest:commissioner", "GET", dps_path(dps_id, "/agreements")).json();
+    EXPECT_EQ(agreements.at("items").as_array().at(0).at("status"), "terminated");
+    auto running = call("waltham-forest:commissioner", "GET", contract);
+    EXPECT_EQ(running.json().at("status"), "active") << running.body;
+    EXPECT_EQ(call("riverside", "GET", contract).json().at("status"), "active");
+
+    move_to(year{2024} / November / 1);
+    EXPECT_EQ(call("waltham-forest:commissioner", "GET", contract).json().at("status"), "ended") << "and ends after its own term";
+}
