@@ -8,6 +8,7 @@
 #include "calloff/spend_check.hpp"
 #include "calloff/lifecycles.hpp"
 #include "db/database.hpp"
+#include "identity/tenant_slug.hpp"
 #include "db/row_reader.hpp"
 #include "plugins/plugin_host.hpp"
 
@@ -41,17 +42,6 @@ award_service::~award_service() = default;
 
 contract_service& award_service::contract_changes() { return *changes_; }
 
-result<std::string> award_service::slug_of(std::int64_t tenant_id)
-{
-    return db_.transact_value<std::string>(db::scope::platform(), [&](soci::session& sql) -> result<std::string> {
-        long long key = tenant_id;
-        std::string slug;
-        sql << "SELECT slug FROM tenants WHERE id = :id", soci::use(key), soci::into(slug);
-        if (!sql.got_data()) return not_found("council");
-        return slug;
-    });
-}
-
 result<award> award_service::propose(const acting& by, std::int64_t call_off_id, std::optional<std::int64_t> bid_id,
                                      const block_terms& block)
 {
@@ -72,7 +62,7 @@ result<award> award_service::propose(const acting& by, std::int64_t call_off_id,
         return ok_status();
     });
     if (!read) return read.err();
-    auto slug = slug_of(c->tenant_id);
+    auto slug = identity::tenant_slug(db_, c->tenant_id);
     if (!slug) return slug.err();
     std::int64_t value = chosen->total_pence;
     if (block.guaranteed_hours || block.discount_percent) {
@@ -128,7 +118,7 @@ result<award> award_service::decide(const acting& by, std::int64_t award_id, con
     // The authority the council's plugin declares is read before the transaction; the check runs under the lock.
     std::optional<plugins::spend_authority> declared;
     {
-        auto slug = slug_of(*by.caller->tenant_id);
+        auto slug = identity::tenant_slug(db_, *by.caller->tenant_id);
         if (!slug) return slug.err();
         auto got = plugins_.spend_authority(*slug);
         if (got) declared = *got;

@@ -51,7 +51,6 @@ public:
     contract_service& contract_changes();
 
 private:
-    result<std::string> slug_of(std::int64_t tenant_id);
 
     db::database& db_;
     const clock& clock_;

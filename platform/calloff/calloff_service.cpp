@@ -6,6 +6,7 @@
 #include "calloff/calloff_store.hpp"
 #include "calloff/lifecycles.hpp"
 #include "db/database.hpp"
+#include "identity/tenant_slug.hpp"
 #include "db/row_reader.hpp"
 #include "dps/dps_service.hpp"
 #include "plugins/plugin_host.hpp"
@@ -94,17 +95,6 @@ bool provider_move(const std::string& action)
 calloff_service::calloff_service(db::database& db, const clock& now, plugins::plugin_host& plugins)
     : db_(db), clock_(now), plugins_(plugins)
 {
-}
-
-result<std::string> calloff_service::slug_of(std::int64_t tenant_id)
-{
-    return db_.transact_value<std::string>(db::scope::platform(), [&](soci::session& sql) -> result<std::string> {
-        long long key = tenant_id;
-        std::string slug;
-        sql << "SELECT slug FROM tenants WHERE id = :id", soci::use(key), soci::into(slug);
-        if (!sql.got_data()) return not_found("council");
-        return slug;
-    });
 }
 
 result<call_off> calloff_service::create(const acting& by, std::int64_t dps_id, const new_call_off& in)
@@ -328,7 +318,7 @@ result<bid_list> calloff_service::evaluate(const acting& by, std::int64_t call_o
                                              : "bids stay sealed until the deadline " + c->bid_deadline);
     if (auto to = next_state(lifecycle::call_off, c->status, "evaluate"); !to) return to.err();
     auto rescored = [&](const bid& b) { return !round || shortlisted(*round, b.id); };
-    auto slug = slug_of(c->tenant_id);
+    auto slug = identity::tenant_slug(db_, c->tenant_id);
     if (!slug) return slug.err();
     const auto call_off_json = to_json(*c).as_object();
     std::vector<std::pair<double, const bid*>> scored;

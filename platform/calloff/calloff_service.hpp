@@ -75,7 +75,6 @@ public:
     result<std::optional<auth::owner>> bid_owner(std::int64_t bid_id);
 
 private:
-    result<std::string> slug_of(std::int64_t tenant_id);
 
     db::database& db_;
     const clock& clock_;

@@ -5,6 +5,7 @@
 #include "calloff/contract_terms.hpp"
 #include "calloff/spend_check.hpp"
 #include "db/database.hpp"
+#include "identity/tenant_slug.hpp"
 #include "db/row_reader.hpp"
 #include "plugins/plugin_host.hpp"
 
@@ -136,17 +137,6 @@ status check_block(std::optional<std::int64_t> guaranteed, std::optional<std::in
 
 contract_service::contract_service(db::database& db, const clock& now, plugins::plugin_host& plugins) : db_(db), clock_(now), plugins_(plugins) {}
 
-result<std::string> contract_service::slug_of(std::int64_t tenant_id)
-{
-    return db_.transact_value<std::string>(db::scope::platform(), [&](soci::session& sql) -> result<std::string> {
-        long long key = tenant_id;
-        std::string slug;
-        sql << "SELECT slug FROM tenants WHERE id = :id", soci::use(key), soci::into(slug);
-        if (!sql.got_data()) return not_found("council");
-        return slug;
-    });
-}
-
 status contract_service::settle()
 {
     const std::string today = london_date(clock_.now());
@@ -241,7 +231,7 @@ result<award> contract_service::vary(const acting& by, std::int64_t contract_id,
     if (value <= 0) return invalid("body", "the varied contract must keep a value above zero");
     const std::string kind = !terms_change && to.ends_on > from.ends_on ? "extension" : "variation";
 
-    auto slug = slug_of(c.tenant_id);
+    auto slug = identity::tenant_slug(db_, c.tenant_id);
     if (!slug) return slug.err();
     if (in.block_guaranteed_hours || in.block_discount_percent) {
         auto limit = block_discount_limit(plugins_, *slug);
@@ -304,7 +294,7 @@ result<uplift_proposal> contract_service::uplift(const acting& by, std::int64_t 
     });
     if (!read) return read.err();
     if (!c->hourly_rate_pence) return unprocessable("uplift_not_applicable", "the contract is priced by the week; rate uplifts apply to hourly rates");
-    auto slug = slug_of(c->tenant_id);
+    auto slug = identity::tenant_slug(db_, c->tenant_id);
     if (!slug) return slug.err();
     std::int64_t proposed = *c->hourly_rate_pence;
     if (!applied) {
@@ -333,7 +323,7 @@ result<contract> contract_service::apply_uplift(const acting& by, std::int64_t c
     const std::int64_t new_rate = proposal->proposed_rate_pence;
     std::optional<plugins::spend_authority> authority;
     {
-        auto slug = slug_of(*by.caller->tenant_id);
+        auto slug = identity::tenant_slug(db_, *by.caller->tenant_id);
         if (!slug) return slug.err();
         auto declared = plugins_.spend_authority(*slug);
         if (!declared && declared.err().code != "plugin_not_installed") return declared.err();

@@ -49,7 +49,6 @@ public:
     status settle();
 
 private:
-    result<std::string> slug_of(std::int64_t tenant_id);
 
     db::database& db_;
     const clock& clock_;

@@ -3,6 +3,7 @@
 
 #include "audit/audit_log.hpp"
 #include "db/database.hpp"
+#include "identity/tenant_slug.hpp"
 #include "db/row_reader.hpp"
 #include "dps/dps_service.hpp"
 #include "dps/lifecycles.hpp"
@@ -201,17 +202,6 @@ agreement_service::agreement_service(db::database& db, const clock& now, plugins
 {
 }
 
-result<std::string> agreement_service::slug_of(std::int64_t tenant_id)
-{
-    return db_.transact_value<std::string>(db::scope::platform(), [&](soci::session& sql) -> result<std::string> {
-        std::string slug;
-        long long key = tenant_id;
-        sql << "SELECT slug FROM tenants WHERE id = :id", soci::use(key), soci::into(slug);
-        if (!sql.got_data()) return not_found("tenant");
-        return slug;
-    });
-}
-
 result<std::int64_t> agreement_service::fee_for(const std::string& lead_slug, const std::string& partner_slug, const std::string& lot_code,
                                                 const std::string& lot_name, const std::string& starts_on, const std::string& ends_on)
 {
@@ -280,8 +270,8 @@ result<access_agreement> agreement_service::request(const acting& by, std::int64
     if (d->status != "open") return conflict("illegal_transition", "cannot join a DPS that is " + d->status, d->status);
     if (starts_on < d->term_starts_on || ends_on > d->term_ends_on)
         return invalid("ends_on", "the agreement must lie within the DPS's term, " + d->term_starts_on + " to " + d->term_ends_on);
-    auto lead_slug = slug_of(d->tenant_id);
-    auto partner_slug = slug_of(*by.caller->tenant_id);
+    auto lead_slug = identity::tenant_slug(db_, d->tenant_id);
+    auto partner_slug = identity::tenant_slug(db_, *by.caller->tenant_id);
     if (!lead_slug) return lead_slug.err();
     if (!partner_slug) return partner_slug.err();
     std::vector<std::int64_t> fees;
@@ -352,8 +342,8 @@ result<access_agreement> agreement_service::give_notice(const acting& by, std::i
     auto current = get(by, agreement_id);
     if (!current) return current.err();
     const bool lead = by.caller && by.caller->tenant_id == current->lead_tenant_id;
-    auto lead_slug = slug_of(current->lead_tenant_id);
-    auto partner_slug = slug_of(current->partner_tenant_id);
+    auto lead_slug = identity::tenant_slug(db_, current->lead_tenant_id);
+    auto partner_slug = identity::tenant_slug(db_, current->partner_tenant_id);
     if (!lead_slug) return lead_slug.err();
     if (!partner_slug) return partner_slug.err();
     int months = 6; // the platform's default when the lead has no local rule
@@ -398,8 +388,8 @@ result<access_agreement> agreement_service::add_lot(const acting& by, std::int64
     if (current->status != "active") return conflict("illegal_transition", "cannot add a lot to an agreement that is " + current->status, current->status);
     for (const auto& l : current->lots)
         if (l.lot_code == lot_code && !l.dropped_on) return conflict("already_joined", "the agreement already covers lot '" + lot_code + "'");
-    auto lead_slug = slug_of(current->lead_tenant_id);
-    auto partner_slug = slug_of(current->partner_tenant_id);
+    auto lead_slug = identity::tenant_slug(db_, current->lead_tenant_id);
+    auto partner_slug = identity::tenant_slug(db_, current->partner_tenant_id);
     if (!lead_slug) return lead_slug.err();
     if (!partner_slug) return partner_slug.err();
     const std::string today = london_date(clock_.now());

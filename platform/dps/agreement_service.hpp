@@ -80,7 +80,6 @@ public:
 private:
     // Agreements whose notice has run out (or whose term has ended) become terminated, as "system".
     status settle();
-    result<std::string> slug_of(std::int64_t tenant_id);
     result<std::int64_t> fee_for(const std::string& lead_slug, const std::string& partner_slug, const std::string& lot_code,
                                  const std::string& lot_name, const std::string& starts_on, const std::string& ends_on);
 

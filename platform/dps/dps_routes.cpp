@@ -9,6 +9,8 @@
 
 #include <boost/json.hpp>
 
+#include <set>
+
 namespace dps::purchasing {
 namespace {
 
@@ -141,7 +143,12 @@ void add_dps_routes(auth::access_guard& guard, dps_service& dps)
     guard.add("GET", "/v1/dps/{dps_id}/applications", auth::access_rule::authenticated(), [&dps](request& req, const auth::principal& p) {
         auto id = http::id_param(req.param("dps_id"));
         if (!id) return http::error_response(id.err(), req.request_id);
-        return reply_list(req, dps.applications(by(req, p), *id, status_filter(req)));
+        const auto status = status_filter(req);
+        static const std::set<std::string> known{"submitted", "admitted", "rejected", "withdrawn", "suspended", "removed"};
+        if (status && !known.count(*status))
+            return http::error_response(
+                http::invalid_field("status", "one of submitted, admitted, rejected, withdrawn, suspended, removed"), req.request_id);
+        return reply_list(req, dps.applications(by(req, p), *id, status));
     });
     const auth::access_rule application_parties{
         .roles = {role::tenant_admin, role::commissioner, role::contract_manager, role::auditor, role::provider_admin, role::bidder},

@@ -5,6 +5,7 @@
 #include "db/database.hpp"
 #include "db/row_reader.hpp"
 #include "dps/lifecycles.hpp"
+#include "identity/tenant_slug.hpp"
 #include "plugins/iso_date.hpp"
 #include "plugins/plugin_host.hpp"
 
@@ -403,14 +404,9 @@ result<std::vector<lot>> dps_service::import_plugin_lots(const acting& by, std::
 {
     auto d = get(by, dps_id);
     if (!d) return d.err();
-    std::string slug;
-    auto found = db_.transact(db::scope::platform(), [&](soci::session& sql) -> status {
-        long long key = d->tenant_id;
-        sql << "SELECT slug FROM tenants WHERE id = :id", soci::use(key), soci::into(slug);
-        return ok_status();
-    });
-    if (!found) return found.err();
-    auto defined = plugins_.lots(slug);
+    auto slug = identity::tenant_slug(db_, d->tenant_id);
+    if (!slug) return slug.err();
+    auto defined = plugins_.lots(*slug);
     if (!defined) return defined.err();
     auto existing = lots(by, dps_id);
     if (!existing) return existing.err();
@@ -525,12 +521,9 @@ result<application> dps_service::apply(const acting& by, std::int64_t dps_id, co
         return make_error(error_kind::conflict, "illegal_transition", "cannot apply to a DPS that is " + d->status, d->status);
     if (!l) return make_error(error_kind::not_found, "not_found", "the DPS has no lot '" + lot_code + "'");
     if (!p) return not_found("provider organisation");
-    auto slug = db_.transact(db::scope::platform(), [&](soci::session& sql) -> status {
-        long long key = d->tenant_id;
-        sql << "SELECT slug FROM tenants WHERE id = :id", soci::use(key), soci::into(lead_slug);
-        return ok_status();
-    });
+    auto slug = identity::tenant_slug(db_, d->tenant_id);
     if (!slug) return slug.err();
+    lead_slug = *slug;
 
     auto checks = check_requirements(*l, *p, today);
     auto verdict = plugins_.eligible(lead_slug, to_json(*p).as_object(), to_json(*l).as_object());

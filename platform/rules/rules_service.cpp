@@ -5,6 +5,7 @@
 #include "audit/audit_log.hpp"
 #include "core/digest.hpp"
 #include "db/database.hpp"
+#include "identity/tenant_slug.hpp"
 #include "db/dialect.hpp"
 #include "db/row_reader.hpp"
 #include "log/logger.hpp"
@@ -90,18 +91,6 @@ boost::json::value to_json(const plugin_version& v)
 
 rules_service::rules_service(db::database& db, const clock& now, plugins::plugin_host& host) : db_(db), clock_(now), host_(host) {}
 
-result<std::string> rules_service::tenant_key(std::int64_t tenant_id)
-{
-    return db_.transact_value<std::string>(db::scope::platform(), [&](soci::session& sql) -> result<std::string> {
-        std::string slug;
-        long long key = tenant_id;
-        soci::indicator ind = soci::i_null;
-        sql << "SELECT slug FROM tenants WHERE id = :id", soci::use(key), soci::into(slug, ind);
-        if (!sql.got_data() || ind == soci::i_null) return make_error(error_kind::not_found, "not_found", "no such tenant");
-        return slug;
-    });
-}
-
 status rules_service::load_active()
 {
     auto s = refresh();
@@ -155,7 +144,7 @@ result<std::vector<std::string>> rules_service::lead_lots_for(const boost::json:
 result<upload_result> rules_service::upload(const identity::acting& by, std::int64_t tenant_id, const std::string& source,
                                             const std::optional<boost::json::value>& fixtures_in, const std::string& file_name)
 {
-    auto slug = tenant_key(tenant_id);
+    auto slug = identity::tenant_slug(db_, tenant_id);
     if (!slug) return slug.err();
     if (source.empty()) return make_error(error_kind::bad_request, "invalid_field", "source: the plugin's Lua source is required");
 
@@ -247,7 +236,7 @@ result<plugin_version> rules_service::active(const identity::acting& by, std::in
 
 result<plugin_version> rules_service::activate(const identity::acting& by, std::int64_t tenant_id, int version)
 {
-    auto slug = tenant_key(tenant_id);
+    auto slug = identity::tenant_slug(db_, tenant_id);
     if (!slug) return slug.err();
     auto chosen = db_.transact_value<plugin_version>(by.data_scope(), [&](soci::session& sql) -> result<plugin_version> {
         long long key = tenant_id;
@@ -276,7 +265,7 @@ result<plugin_version> rules_service::activate(const identity::acting& by, std::
 
 result<boost::json::value> rules_service::evaluate(std::int64_t tenant_id, const std::string& hook, const boost::json::array& args)
 {
-    auto slug = tenant_key(tenant_id);
+    auto slug = identity::tenant_slug(db_, tenant_id);
     if (!slug) return slug.err();
     return plugins::call_hook(host_, *slug, hook, args);
 }

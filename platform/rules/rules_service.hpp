@@ -57,8 +57,6 @@ public:
     // Calls one hook of the tenant's active plugin with JSON arguments.
     result<boost::json::value> evaluate(std::int64_t tenant_id, const std::string& hook, const boost::json::array& args);
 
-    // The plugin host's name for a tenant (its slug).
-    result<std::string> tenant_key(std::int64_t tenant_id);
 
 private:
     status sync_host(std::int64_t tenant_id, const std::string& slug);

@@ -7,6 +7,7 @@
 #include "dps/dps_service.hpp"
 #include "rules/rules_service.hpp"
 #include "support/https_client.hpp"
+#include "support/shipped_plugins.hpp"
 #include "support/manual_clock.hpp"
 #include "support/test_platform.hpp"
 
@@ -15,11 +16,9 @@
 #include <soci/soci.h>
 
 #include <atomic>
-#include <fstream>
 #include <map>
 #include <mutex>
 #include <set>
-#include <sstream>
 #include <thread>
 
 using namespace dps;
@@ -27,13 +26,6 @@ using namespace std::chrono;
 
 namespace {
 
-std::string read_file(const std::string& path)
-{
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 // Approvers each council's plugin routes awards to.
 const std::map<std::string, std::vector<std::string>> kApprovers{
@@ -55,10 +47,7 @@ protected:
         for (const auto& [slug, authorities] : kApprovers) {
             auto t = ids.create_tenant(cli, slug, slug, "council");
             tenants_[slug] = t->id;
-            const std::string dir = std::string{DPS_SOURCE_DIR} + "/tenants/" + slug;
-            auto uploaded = platform_.app().rules().upload(cli, t->id, read_file(dir + "/plugin.lua"),
-                                                           boost::json::parse(read_file(dir + "/fixtures.json")),
-                                                           std::string{"tenants/"} + slug + "/plugin.lua");
+            auto uploaded = test::upload_shipped_plugin(platform_.app(), t->id, slug);
             EXPECT_TRUE(uploaded.ok()) << slug << ": " << uploaded.err().message;
             for (const char* role : {"commissioner", "tenant_admin"}) {
                 auto g = identity::validate_grant(auth::principal_kind::council, role, "");

@@ -2,28 +2,20 @@
 // joining Lots 2 and 4 (DOMAIN.md §4), Haringey's CQC rule for Lot 1, suspensions, and every illegal move.
 #include "rules/rules_service.hpp"
 #include "support/https_client.hpp"
+#include "support/shipped_plugins.hpp"
 #include "support/manual_clock.hpp"
 #include "support/test_platform.hpp"
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <map>
-#include <sstream>
 
 using namespace dps;
 using namespace std::chrono;
 
 namespace {
 
-std::string read_file(const std::string& path)
-{
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 class dps_story : public ::testing::Test {
 protected:
@@ -36,10 +28,7 @@ protected:
         for (const char* slug : {"newham", "waltham-forest", "haringey"}) {
             auto t = ids.create_tenant(cli, slug, slug, "council");
             tenants_[slug] = t->id;
-            const std::string dir = std::string{DPS_SOURCE_DIR} + "/tenants/" + slug;
-            auto uploaded = platform_.app().rules().upload(cli, t->id, read_file(dir + "/plugin.lua"),
-                                                           boost::json::parse(read_file(dir + "/fixtures.json")),
-                                                           std::string{"tenants/"} + slug + "/plugin.lua");
+            auto uploaded = test::upload_shipped_plugin(platform_.app(), t->id, slug);
             EXPECT_TRUE(uploaded.ok()) << slug << ": " << uploaded.err().message;
             for (const char* role : {"commissioner", "tenant_admin", "finance"}) {
                 auto g = identity::validate_grant(auth::principal_kind::council, role, "");
@@ -200,6 +189,8 @@ TEST_F(dps_story, NewhamAndWalthamForest)
               (std::set<std::string>{"riverside/lot2", "oakwood/lot4"}));
     EXPECT_EQ(names(call("newham:commissioner", "GET", path(dps_id, "/applications")).json()).size(), 4u);
     EXPECT_EQ(names(call("riverside", "GET", path(dps_id, "/applications")).json()), (std::set<std::string>{"riverside/lot2"}));
+    EXPECT_EQ(names(call("newham:commissioner", "GET", path(dps_id, "/applications?status=admitted")).json()).size(), 3u);
+    EXPECT_EQ(call("newham:commissioner", "GET", path(dps_id, "/applications?status=approved")).status, 400) << "an unknown status is named";
 
     // On 1 March 2025 Waltham Forest gives six months' notice: the agreement ends on 1 September 2025.
     move_to(year{2025} / March / 1);
