@@ -2,6 +2,7 @@
 // outside the budget; unknown fields are refused so a typo never passes silently.
 #include "plugins/hook_results.hpp"
 
+#include "core/money.hpp"
 #include "plugins/iso_date.hpp"
 
 #include <lua.hpp>
@@ -171,7 +172,7 @@ bool read_requirements_table(lua_State* L, int table, const std::string& where, 
         const int top = lua_gettop(L);
         if (field(L, table, key) != LUA_TNIL) {
             std::int64_t amount = 0;
-            if (!read_integer(L, -1, where + "." + key, 0, LUA_MAXINTEGER, amount, problem))
+            if (!read_integer(L, -1, where + "." + key, 0, money::kMaxAmount, amount, problem))
                 return false;
             *target = amount;
         }
@@ -324,7 +325,7 @@ bool read_lots(lua_State* L, int results, const std::span<const std::string>* le
 bool read_fee(lua_State* L, int results, pence& out, std::string& problem)
 {
     return expect_results(results, 1, "a fee in pence", problem) &&
-           read_integer(L, 1, "the annual fee (pence)", 0, LUA_MAXINTEGER, out, problem);
+           read_integer(L, 1, "the annual fee (pence)", 0, money::kMaxAmount, out, problem);
 }
 
 bool read_notice_months(lua_State* L, int results, int& out, std::string& problem)
@@ -398,7 +399,7 @@ bool read_score(lua_State* L, int results, double& out, std::string& problem)
 bool read_rate(lua_State* L, int results, pence& out, std::string& problem)
 {
     return expect_results(results, 1, "an hourly rate in pence", problem) &&
-           read_integer(L, 1, "the hourly rate (pence)", 1, LUA_MAXINTEGER, out, problem);
+           read_integer(L, 1, "the hourly rate (pence)", 1, money::kMaxHourlyRate, out, problem);
 }
 
 bool read_spend_authority(lua_State* L, int results, std::optional<spend_authority>& out, std::string& problem)
@@ -417,7 +418,7 @@ bool read_spend_authority(lua_State* L, int results, std::optional<spend_authori
     if (!only_fields(L, 1, {"limit_pence", "from", "to", "approved_by"}, what, problem))
         return false;
     field(L, 1, "limit_pence");
-    const bool limit_ok = read_integer(L, -1, what + ".limit_pence", 1, LUA_MAXINTEGER, authority.limit_pence, problem);
+    const bool limit_ok = read_integer(L, -1, what + ".limit_pence", 1, money::kMaxAmount, authority.limit_pence, problem);
     lua_pop(L, 1);
     if (!limit_ok || !read_string_field(L, 1, "from", true, what, from, problem) ||
         !read_string_field(L, 1, "to", true, what, to, problem) ||

@@ -35,6 +35,15 @@ std::optional<std::chrono::year_month_day> parse_iso_date(std::string_view text)
     return date;
 }
 
+std::optional<std::chrono::year_month_day> parse_service_date(std::string_view text)
+{
+    auto date = parse_iso_date(text);
+    if (!date || static_cast<int>(date->year()) < kEarliestYear || static_cast<int>(date->year()) > kLatestYear) return std::nullopt;
+    return date;
+}
+
+const char* service_date_rule() { return "must be a date, YYYY-MM-DD, from 1990-01-01 to 2100-12-31"; }
+
 std::string format_iso_date(std::chrono::year_month_day date)
 {
     char buffer[16];

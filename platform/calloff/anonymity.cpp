@@ -1,13 +1,13 @@
 // Package fields and the personal-data checks on every text in them.
 #include "calloff/anonymity.hpp"
 
+#include "calloff/personal_data.hpp"
 #include "plugins/iso_date.hpp"
 
 #include <boost/json.hpp>
 
 #include <algorithm>
 #include <array>
-#include <regex>
 
 namespace dps::calloff {
 namespace {
@@ -33,28 +33,22 @@ const std::array<std::pair<std::string_view, std::string_view>, 14> kIdentifying
     {"email", "contact details"},
 }};
 
-// A full UK postcode (outward and inward code): "E15 4HT", "SW1A1AA".
-const std::regex kFullPostcode{R"((^|[^A-Za-z0-9])[A-Za-z]{1,2}[0-9][A-Za-z0-9]?\s*[0-9][A-Za-z]{2}($|[^A-Za-z0-9]))"};
-// An NHS number: ten digits, usually written 3-3-4.
-const std::regex kNhsNumber{R"((^|[^0-9])[0-9]{3}[ -]?[0-9]{3}[ -]?[0-9]{4}($|[^0-9]))"};
-// A calendar date written out (12/03/2015, 2015-03-12, 12 March 2015) or the words that go with a birth date.
-const std::regex kDate{R"(([0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2,4})|([0-9]{4}-[0-9]{2}-[0-9]{2})|)"
-                       R"(([0-9]{1,2}(st|nd|rd|th)? (jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* [0-9]{4}))",
-                       std::regex::icase};
-const std::regex kBirth{R"(\b(born|d\.?o\.?b\.?|date of birth|birthday)\b)", std::regex::icase};
-// "Name: Jane", "called Jane", "named Jane": how a name gets typed into free text.
-const std::regex kNameLabel{R"(\b(name|child|surname|forename)\s*[:=])", std::regex::icase};
-const std::regex kNamed{R"(\b(named|called|[Mm]r|[Mm]rs|[Mm]s|[Mm]iss)\.?\s+[A-Z][a-z])"};
-// A postcode district alone: "E15", "SW1A", "CB4".
-const std::regex kDistrict{R"(^[A-Z]{1,2}[0-9][A-Z0-9]?$)"};
+// No text in a package may exceed this, checked before any scanning: the largest field
+// (requirements) allows 8,000 characters in all.
+constexpr std::size_t kLongestText = 8000;
 
 std::optional<error> check_text(const std::string& field, const std::string& text)
 {
-    if (std::regex_search(text, kFullPostcode)) return personal(field, "holds a full postcode; give the postcode district only (e.g. 'E15')");
-    if (std::regex_search(text, kNhsNumber)) return personal(field, "holds what looks like an NHS number");
-    if (std::regex_search(text, kBirth) || std::regex_search(text, kDate))
-        return personal(field, "holds a date or a date of birth; describe needs and the start date only");
-    if (std::regex_search(text, kNameLabel) || std::regex_search(text, kNamed)) return personal(field, "holds what looks like a person's name");
+    if (text.size() > kLongestText) return invalid(field, "at most " + std::to_string(kLongestText) + " characters");
+    const auto found = find_personal_data(text);
+    if (!found) return std::nullopt;
+    switch (*found) {
+    case personal_kind::full_postcode: return personal(field, "holds a full postcode; give the postcode district only (e.g. 'E15')");
+    case personal_kind::nhs_number: return personal(field, "holds what looks like an NHS number");
+    case personal_kind::date:
+    case personal_kind::birth_word: return personal(field, "holds a date or a date of birth; describe needs and the start date only");
+    case personal_kind::name: return personal(field, "holds what looks like a person's name");
+    }
     return std::nullopt;
 }
 
@@ -84,6 +78,9 @@ result<package> read_package(const boost::json::object& body)
             return invalid("package." + key, "not a package field (category, hours_per_week, placement_type, area, start_date, "
                                              "duration_weeks, requirements)");
     }
+    // Lengths before any scanning, so no scanner ever sees more than a field may hold.
+    if (const auto* req = body.if_contains("requirements"); req && boost::json::serialize(*req).size() > kLongestText)
+        return invalid("package.requirements", "at most 8000 characters");
     // Identifying data first, wherever it is: the message must say it is personal data, not just malformed.
     for (const auto& kv : body)
         if (std::string{kv.key()} != "start_date")
@@ -101,12 +98,12 @@ result<package> read_package(const boost::json::object& body)
     p.category = *category;
     auto area = text("area", 8);
     if (!area) return area.err();
-    if (!std::regex_match(*area, kDistrict))
+    if (!is_postcode_district(*area))
         return invalid("package.area", "a postcode district in capitals, e.g. 'E15' (the outward code only)");
     p.area = *area;
     auto start = text("start_date", 10);
     if (!start) return start.err();
-    if (!plugins::parse_iso_date(*start)) return invalid("package.start_date", "must be a date, YYYY-MM-DD");
+    if (!plugins::parse_service_date(*start)) return invalid("package.start_date", plugins::service_date_rule());
     p.start_date = *start;
     const auto* weeks = body.if_contains("duration_weeks");
     if (!weeks || !weeks->is_int64() || weeks->as_int64() < 1 || weeks->as_int64() > 520)

@@ -1,4 +1,5 @@
 // Awards, approvals in the order the council's route gives, spend authority, contracts.
+#include "core/money.hpp"
 #include "calloff/award_service.hpp"
 
 #include "auth/access_guard.hpp"
@@ -73,8 +74,11 @@ result<award> award_service::propose(const acting& by, std::int64_t call_off_id,
                                   chosen->hourly_rate_pence.has_value(), *limit);
             !ok)
             return ok.err();
-        value = weekly_cost({chosen->hourly_rate_pence, chosen->hours_per_week, std::nullopt, block.guaranteed_hours, block.discount_percent, {}}) *
-                c->duration_weeks;
+        auto total = money::mul(weekly_cost({chosen->hourly_rate_pence, chosen->hours_per_week, std::nullopt, block.guaranteed_hours,
+                                             block.discount_percent, {}}),
+                                c->duration_weeks);
+        if (!total) return money::out_of_range("block_discount_percent");
+        value = *total;
     }
     std::vector<plugins::approval_step> route{{"budget_holder", {}}};
     auto routed = plugins_.approval_route(*slug, {{"value_pence", value}, {"kind", "award"}});

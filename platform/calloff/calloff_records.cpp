@@ -107,7 +107,7 @@ boost::json::value to_json(const contract& c)
             {"block_discount_percent", opt(c.block_discount_percent)}};
     // The rate paid: the agreed hourly rate less any block discount.
     o["effective_hourly_rate_pence"] =
-        c.hourly_rate_pence ? boost::json::value(discounted_rate(*c.hourly_rate_pence, c.block_discount_percent)) : boost::json::value(nullptr);
+        c.hourly_rate_pence ? boost::json::value(discounted_rate(*c.hourly_rate_pence, c.block_discount_percent).value_or(0)) : boost::json::value(nullptr);
     if (c.changes) {
         boost::json::array changes;
         for (const auto& ch : *c.changes) changes.push_back(to_json(ch));

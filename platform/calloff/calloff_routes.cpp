@@ -6,6 +6,7 @@
 #include "calloff/calloff_service.hpp"
 #include "calloff/contract_service.hpp"
 #include "calloff/idempotency.hpp"
+#include "core/money.hpp"
 #include "http/json_input.hpp"
 #include "http/json_io.hpp"
 
@@ -46,9 +47,13 @@ std::vector<role> parties()
     return all;
 }
 
+// Rates and weekly costs within money's bounds (£1,000 an hour, £50,000 a week): far above any real
+// care price, and small enough that no term's value can overflow (issue 15).
 result<std::optional<std::int64_t>> optional_pence(const boost::json::object& o, const char* field)
 {
-    return http::optional_integer(o, field, 1, std::int64_t{1} << 40);
+    const std::string_view name{field};
+    const std::int64_t most = name == "hourly_rate_pence" ? money::kMaxHourlyRate : name == "weekly_cost_pence" ? money::kMaxWeeklyCost : money::kMaxAmount;
+    return http::optional_integer(o, field, 1, most);
 }
 
 // The bid fields: a rate and hours a week, or a weekly cost; earliest start; notes.

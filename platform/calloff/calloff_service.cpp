@@ -5,10 +5,12 @@
 #include "calloff/anonymity.hpp"
 #include "calloff/calloff_store.hpp"
 #include "calloff/lifecycles.hpp"
+#include "core/money.hpp"
 #include "db/database.hpp"
 #include "identity/tenant_slug.hpp"
 #include "db/row_reader.hpp"
 #include "dps/dps_service.hpp"
+#include "plugins/iso_date.hpp"
 #include "plugins/plugin_host.hpp"
 
 #include <boost/json.hpp>
@@ -64,10 +66,14 @@ result<priced> price(const bid_input& in, std::int64_t weeks)
     if (hourly) {
         if (!in.hourly_rate_pence) return invalid("hourly_rate_pence", "is required with hours_per_week");
         if (!in.hours_per_week) return invalid("hours_per_week", "is required with hourly_rate_pence");
-        return priced{in.hourly_rate_pence, in.hours_per_week, std::nullopt, *in.hourly_rate_pence * *in.hours_per_week * weeks};
+        auto total = money::mul(money::mul(*in.hourly_rate_pence, *in.hours_per_week), weeks);
+        if (!total) return money::out_of_range("hourly_rate_pence");
+        return priced{in.hourly_rate_pence, in.hours_per_week, std::nullopt, *total};
     }
     if (!in.weekly_cost_pence) return invalid("hourly_rate_pence", "price the bid by the hour or by the week (weekly_cost_pence)");
-    return priced{std::nullopt, std::nullopt, in.weekly_cost_pence, *in.weekly_cost_pence * weeks};
+    auto total = money::mul(*in.weekly_cost_pence, weeks);
+    if (!total) return money::out_of_range("weekly_cost_pence");
+    return priced{std::nullopt, std::nullopt, in.weekly_cost_pence, *total};
 }
 
 soci::indicator ind(const std::optional<std::int64_t>& v) { return v ? soci::i_ok : soci::i_null; }
@@ -194,7 +200,7 @@ result<call_off> calloff_service::get(const acting& by, std::int64_t call_off_id
 result<bid> calloff_service::submit_bid(const acting& by, std::int64_t call_off_id, const bid_input& in)
 {
     if (!is_provider(by)) return forbidden("only a provider organisation bids");
-    if (!purchasing::detail::valid_date(in.earliest_start)) return invalid("earliest_start", "must be a date, YYYY-MM-DD");
+    if (!purchasing::detail::valid_date(in.earliest_start)) return invalid("earliest_start", plugins::service_date_rule());
     if (in.notes.size() > 4000) return invalid("notes", "at most 4000 characters");
     const std::int64_t provider = *by.caller->provider_org_id;
     return db_.transact_value<bid>(by.data_scope(), [&](soci::session& sql) -> result<bid> {
@@ -224,7 +230,7 @@ result<bid> calloff_service::submit_bid(const acting& by, std::int64_t call_off_
 result<bid> calloff_service::amend_bid(const acting& by, std::int64_t bid_id, const bid_input& in)
 {
     if (!is_provider(by)) return forbidden("only the bidding provider amends its bid");
-    if (!purchasing::detail::valid_date(in.earliest_start)) return invalid("earliest_start", "must be a date, YYYY-MM-DD");
+    if (!purchasing::detail::valid_date(in.earliest_start)) return invalid("earliest_start", plugins::service_date_rule());
     if (in.notes.size() > 4000) return invalid("notes", "at most 4000 characters");
     return db_.transact_value<bid>(by.data_scope(), [&](soci::session& sql) -> result<bid> {
         auto b = load_bid(sql, bid_id);

@@ -4,9 +4,11 @@
 #include "calloff/calloff_store.hpp"
 #include "calloff/contract_terms.hpp"
 #include "calloff/spend_check.hpp"
+#include "core/money.hpp"
 #include "db/database.hpp"
 #include "identity/tenant_slug.hpp"
 #include "db/row_reader.hpp"
+#include "plugins/iso_date.hpp"
 #include "plugins/plugin_host.hpp"
 
 #include <boost/json.hpp>
@@ -32,7 +34,7 @@ constexpr const char* kUpdateTerms =
 constexpr const char* kLastEffective = "SELECT max(effective_on) FROM contract_changes WHERE contract_id = :c AND status = 'applied'";
 
 bool is_council(const acting& by) { return by.caller && by.caller->tenant_id; }
-bool valid_date(const std::string& d) { return d.size() == 10 && plugins::parse_iso_date(d).has_value(); }
+bool valid_date(const std::string& d) { return plugins::parse_service_date(d).has_value(); }
 
 contract_terms terms_of(const contract& c)
 {
@@ -166,7 +168,7 @@ result<award> contract_service::vary(const acting& by, std::int64_t contract_id,
 {
     if (!is_council(by)) return forbidden("only the contracting council varies a contract");
     for (const auto& [field, v] : {std::pair{"ends_on", &in.ends_on}, std::pair{"effective_on", &in.effective_on}})
-        if (*v && !valid_date(**v)) return invalid(field, "must be a date, YYYY-MM-DD");
+        if (*v && !valid_date(**v)) return invalid(field, plugins::service_date_rule());
     if (in.reason && in.reason->size() > 2000) return invalid("reason", "at most 2000 characters");
     if (auto s = settle(); !s) return s.err();
     const std::string today = london_date(clock_.now());
@@ -227,7 +229,12 @@ result<award> contract_service::vary(const acting& by, std::int64_t contract_id,
     if (last && effective < *last)
         return conflict("out_of_order", "a change effective on " + *last + " is applied already; this one would take effect on " +
                                             effective + ", before it");
-    const std::int64_t value = changed_value(c.value_pence, from, to, effective);
+    const auto valued = changed_value(c.value_pence, from, to, effective);
+    if (!valued) return money::out_of_range(in.hourly_rate_pence ? "hourly_rate_pence" : in.weekly_cost_pence ? "weekly_cost_pence"
+                                            : in.hours_per_week  ? "hours_per_week"
+                                            : in.ends_on         ? "ends_on"
+                                                                 : "body");
+    const std::int64_t value = *valued;
     if (value <= 0) return invalid("body", "the varied contract must keep a value above zero");
     const std::string kind = !terms_change && to.ends_on > from.ends_on ? "extension" : "variation";
 
@@ -279,7 +286,7 @@ result<award> contract_service::vary(const acting& by, std::int64_t contract_id,
 result<uplift_proposal> contract_service::uplift(const acting& by, std::int64_t contract_id, const std::string& date)
 {
     if (!is_council(by)) return forbidden("only the contracting council uplifts a contract");
-    if (!valid_date(date)) return invalid("date", "must be a date, YYYY-MM-DD");
+    if (!valid_date(date)) return invalid("date", plugins::service_date_rule());
     if (auto s = settle(); !s) return s.err();
     std::optional<contract> c;
     bool applied = false;
@@ -306,7 +313,9 @@ result<uplift_proposal> contract_service::uplift(const acting& by, std::int64_t 
     if (out.due && date > c->starts_on && date <= c->ends_on) {
         contract_terms from = terms_of(*c), to = from;
         to.hourly_rate_pence = proposed;
-        out.proposed_value_pence = changed_value(c->value_pence, from, to, date);
+        auto valued = changed_value(c->value_pence, from, to, date);
+        if (!valued) return money::out_of_range("rate_uplift");
+        out.proposed_value_pence = *valued;
     }
     return out;
 }
@@ -344,7 +353,9 @@ result<contract> contract_service::apply_uplift(const acting& by, std::int64_t c
             return conflict("out_of_order", "a change effective on " + *last + " is applied already; an uplift cannot take effect before it");
         contract_terms from = terms_of(*c), to = from;
         to.hourly_rate_pence = new_rate;
-        const std::int64_t value = changed_value(c->value_pence, from, to, date);
+        const auto valued = changed_value(c->value_pence, from, to, date);
+        if (!valued) return money::out_of_range("rate_uplift");
+        const std::int64_t value = *valued;
         if (value > c->value_pence) {
             // Committed spend may never pass the authority, uplifts included: queue on the tenant row as approvals do.
             long long tenant = c->tenant_id, locked = 0;

@@ -5,7 +5,8 @@
 // change from `effective_on`, the days before keep the price they had and the rest is repriced:
 //   new value = old value - cost(old terms, effective_on..old end) + cost(new terms, effective_on..new end)
 // A run of whole weeks costs exactly the weekly cost times the weeks; a part week costs
-// weekly x days / 7, rounded to the nearest penny (halves up).
+// weekly x days / 7, rounded to the nearest penny (halves up). Each returns nullopt when a step
+// overflows or passes money::kMaxAmount; the caller answers 422 naming the field that caused it.
 #pragma once
 
 #include <cstdint>
@@ -21,16 +22,16 @@ struct contract_terms {
 };
 
 // rate x (100 - discount) / 100, to the nearest penny (halves up); the rate itself without a discount.
-std::int64_t discounted_rate(std::int64_t rate_pence, std::optional<std::int64_t> discount_percent);
+std::optional<std::int64_t> discounted_rate(std::int64_t rate_pence, std::optional<std::int64_t> discount_percent);
 
 // The hourly rate paid (after any block discount) times the hours, or the placement's weekly cost.
-std::int64_t weekly_cost(const contract_terms& t);
+std::optional<std::int64_t> weekly_cost(const contract_terms& t);
 
 // The cost of the days from `from` to `to` inclusive under `t`; 0 when `to` is before `from`.
-std::int64_t cost_between(const contract_terms& t, const std::string& from, const std::string& to);
+std::optional<std::int64_t> cost_between(const contract_terms& t, const std::string& from, const std::string& to);
 
 // The contract's value once `after` replaces `before` from `effective_on` (see above).
-std::int64_t changed_value(std::int64_t value_before, const contract_terms& before, const contract_terms& after,
-                           const std::string& effective_on);
+std::optional<std::int64_t> changed_value(std::int64_t value_before, const contract_terms& before, const contract_terms& after,
+                                          const std::string& effective_on);
 
 } // namespace dps::calloff

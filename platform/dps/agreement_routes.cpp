@@ -3,6 +3,7 @@
 #include "dps/agreement_service.hpp"
 #include "dps/dps_routes.hpp"
 #include "dps/dps_service.hpp"
+#include "core/money.hpp"
 #include "http/json_input.hpp"
 #include "http/json_io.hpp"
 #include "http/replies.hpp"
@@ -125,7 +126,7 @@ void add_agreement_routes(auth::access_guard& guard, agreement_service& agreemen
                   if (!id) return http::error_response(id.err(), req.request_id);
                   auto o = http::object_with_fields(req.json, {"limit_pence", "starts_on", "ends_on", "approved_by"});
                   if (!o) return http::error_response(o.err(), req.request_id);
-                  auto limit = http::optional_integer(**o, "limit_pence", 1, std::int64_t{1} << 50);
+                  auto limit = http::optional_integer(**o, "limit_pence", 1, money::kMaxAmount);
                   if (!limit) return http::error_response(limit.err(), req.request_id);
                   if (!*limit) return http::error_response(http::invalid_field("limit_pence", "is required"), req.request_id);
                   auto starts = http::required_string(**o, "starts_on", 10, 10);

@@ -7,6 +7,7 @@
 #include "db/row_reader.hpp"
 #include "dps/dps_service.hpp"
 #include "dps/lifecycles.hpp"
+#include "core/money.hpp"
 #include "plugins/iso_date.hpp"
 #include "plugins/plugin_host.hpp"
 
@@ -54,13 +55,15 @@ std::vector<agreement_fee> schedule(const std::string& starts_on, const std::str
 {
     std::vector<agreement_fee> out;
     for (int year = 0;; ++year) {
-        const std::string start = *plugins::add_months(starts_on, 12 * year);
-        if (start > ends_on) break;
-        const std::string next = *plugins::add_months(starts_on, 12 * (year + 1));
+        // Dates are bounded to 2100 on input, so the months always exist; never dereference unchecked.
+        const auto start_at = plugins::add_months(starts_on, 12 * year), next_at = plugins::add_months(starts_on, 12 * (year + 1));
+        if (!start_at || !next_at || *start_at > ends_on) break;
+        const std::string& start = *start_at;
+        const std::string& next = *next_at;
         const std::string end = std::min(day_before(next), ends_on);
         const long long full = days_between(start, next);
         const long long covered = days_between(start, end) + 1; // end is the year's last day, inclusive
-        const std::int64_t amount = covered >= full ? annual_pence : (annual_pence * covered + full / 2) / full;
+        const std::int64_t amount = covered >= full ? annual_pence : money::pro_rata(annual_pence, covered, full);
         out.push_back({0, start, end, amount, start, std::nullopt});
     }
     return out;
@@ -242,8 +245,8 @@ result<access_agreement> agreement_service::request(const acting& by, std::int64
 {
     if (!by.caller || !by.caller->tenant_id) return forbidden("only a council can join a DPS");
     if (lot_codes.empty()) return invalid("lot_codes", "name at least one lot");
-    if (!detail::valid_date(starts_on)) return invalid("starts_on", "must be a date, YYYY-MM-DD");
-    if (!detail::valid_date(ends_on)) return invalid("ends_on", "must be a date, YYYY-MM-DD");
+    if (!detail::valid_date(starts_on)) return invalid("starts_on", plugins::service_date_rule());
+    if (!detail::valid_date(ends_on)) return invalid("ends_on", plugins::service_date_rule());
     if (ends_on <= starts_on) return invalid("ends_on", "must be after starts_on");
     for (std::size_t i = 0; i < lot_codes.size(); ++i)
         for (std::size_t j = i + 1; j < lot_codes.size(); ++j)
@@ -335,7 +338,7 @@ result<access_agreement> agreement_service::decide(const acting& by, std::int64_
 
 result<access_agreement> agreement_service::give_notice(const acting& by, std::int64_t agreement_id, const std::string& given_on)
 {
-    if (!detail::valid_date(given_on)) return invalid("given_on", "must be a date, YYYY-MM-DD");
+    if (!detail::valid_date(given_on)) return invalid("given_on", plugins::service_date_rule());
     const std::string today = london_date(clock_.now());
     if (given_on < today) return invalid("given_on", "notice cannot be given in the past (today is " + today + ")");
     if (auto s = settle(); !s) return s.err();
@@ -445,7 +448,7 @@ result<access_agreement> agreement_service::drop_lot(const acting& by, std::int6
 result<access_agreement> agreement_service::mark_fee_paid(const acting& by, std::int64_t agreement_id, std::int64_t fee_id,
                                                          const std::string& paid_on)
 {
-    if (!detail::valid_date(paid_on)) return invalid("paid_on", "must be a date, YYYY-MM-DD");
+    if (!detail::valid_date(paid_on)) return invalid("paid_on", plugins::service_date_rule());
     return db_.transact_value<access_agreement>(by.data_scope(), [&](soci::session& sql) -> result<access_agreement> {
         auto a = load(sql, agreement_id);
         if (!a) return not_found("access agreement");
@@ -478,7 +481,7 @@ result<std::vector<access_agreement>> agreement_service::list(const acting& by, 
     return db_.transact_value<std::vector<access_agreement>>(by.data_scope(), [&](soci::session& sql) -> result<std::vector<access_agreement>> {
         auto d = detail::load_dps(sql, dps_id);
         if (!d || !detail::visible_to(*d, by)) return not_found("DPS");
-        const bool lead = !by.caller || by.caller->is_operator() || by.caller->tenant_id == d->tenant_id;
+        const bool lead = !by.caller || by.caller->tenant_id == d->tenant_id;
         std::vector<std::int64_t> ids;
         {
             long long key = dps_id, viewer = lead ? 0 : by.caller->tenant_id.value_or(-1);
@@ -500,8 +503,8 @@ result<spend_authority> agreement_service::add_spend_authority(const acting& by,
 {
     if (!by.caller || !by.caller->tenant_id) return forbidden("only a council records a spend authority");
     if (limit_pence <= 0) return invalid("limit_pence", "must be a positive number of pence");
-    if (!detail::valid_date(starts_on)) return invalid("starts_on", "must be a date, YYYY-MM-DD");
-    if (!detail::valid_date(ends_on)) return invalid("ends_on", "must be a date, YYYY-MM-DD");
+    if (!detail::valid_date(starts_on)) return invalid("starts_on", plugins::service_date_rule());
+    if (!detail::valid_date(ends_on)) return invalid("ends_on", plugins::service_date_rule());
     if (ends_on <= starts_on) return invalid("ends_on", "must be after starts_on");
     return db_.transact_value<spend_authority>(by.data_scope(), [&](soci::session& sql) -> result<spend_authority> {
         auto d = detail::load_dps(sql, dps_id);

@@ -140,7 +140,10 @@ void add_dps_routes(auth::access_guard& guard, dps_service& dps)
                   if (!id) return http::error_response(id.err(), req.request_id);
                   return reply(req, dps.apply(by(req, p), *id, req.param("lot_code")), 201);
               });
-    guard.add("GET", "/v1/dps/{dps_id}/applications", auth::access_rule::authenticated(), [&dps](request& req, const auth::principal& p) {
+    // Every council and provider role, not operators: applications carry each criterion and rejection reason (issue 15).
+    const auth::access_rule members{.roles = {role::tenant_admin, role::commissioner, role::approver, role::contract_manager, role::finance,
+                                              role::auditor, role::provider_admin, role::bidder}};
+    guard.add("GET", "/v1/dps/{dps_id}/applications", members, [&dps](request& req, const auth::principal& p) {
         auto id = http::id_param(req.param("dps_id"));
         if (!id) return http::error_response(id.err(), req.request_id);
         const auto status = status_filter(req);

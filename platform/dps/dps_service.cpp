@@ -198,7 +198,7 @@ namespace detail {
 
 std::optional<std::string> valid_date(const std::string& text)
 {
-    if (!plugins::parse_iso_date(text)) return std::nullopt;
+    if (!plugins::parse_service_date(text)) return std::nullopt;
     return text;
 }
 
@@ -212,7 +212,8 @@ std::optional<dps_system> load_dps(soci::session& sql, std::int64_t dps_id)
 
 bool visible_to(const dps_system& d, const acting& by)
 {
-    if (!by.caller || by.caller->is_operator()) return true;
+    if (!by.caller) return true; // the platform itself (seed, CLI)
+    // Operators read no business data: like any other council, they see a DPS only once it has opened.
     if (by.caller->tenant_id == d.tenant_id) return true;
     return d.status != "draft"; // others see a DPS once it has opened
 }
@@ -285,7 +286,7 @@ result<dps_system> dps_service::create(const acting& by, const new_dps& in)
         return invalid("regime", "pcr2015_reg34 (PCR 2015 regulation 34 DPS) or pa2023_dynamic_market (Procurement Act 2023)");
     for (const auto& [name, value] : {std::pair{"term_starts_on", in.term_starts_on}, std::pair{"term_ends_on", in.term_ends_on},
                                       std::pair{"latest_end_on", in.latest_end_on}})
-        if (!detail::valid_date(value)) return invalid(name, "must be a date, YYYY-MM-DD");
+        if (!detail::valid_date(value)) return invalid(name, plugins::service_date_rule());
     if (in.term_ends_on <= in.term_starts_on) return invalid("term_ends_on", "must be after term_starts_on");
     if (in.latest_end_on < in.term_ends_on) return invalid("latest_end_on", "the extension options cannot end before the term");
     return db_.transact_value<dps_system>(by.data_scope(), [&](soci::session& sql) -> result<dps_system> {
@@ -353,7 +354,7 @@ result<dps_system> dps_service::change_status(const acting& by, std::int64_t dps
 
 result<dps_system> dps_service::extend(const acting& by, std::int64_t dps_id, const std::string& new_end)
 {
-    if (!detail::valid_date(new_end)) return invalid("term_ends_on", "must be a date, YYYY-MM-DD");
+    if (!detail::valid_date(new_end)) return invalid("term_ends_on", plugins::service_date_rule());
     if (auto settled = settle(); !settled) return settled.err();
     return db_.transact_value<dps_system>(by.data_scope(), [&](soci::session& sql) -> result<dps_system> {
         auto d = detail::load_dps(sql, dps_id);
@@ -477,7 +478,7 @@ result<provider_profile> dps_service::update_profile(const acting& by, std::int6
         if (key == "living_wage_commitment" && std::find(wages.begin(), wages.end(), value) == wages.end())
             return invalid(key, "none, national_living_wage, real_living_wage or london_living_wage");
         if (key.size() > 3 && key.compare(key.size() - 3, 3, "_on") == 0 && !detail::valid_date(value))
-            return invalid(key, "must be a date, YYYY-MM-DD");
+            return invalid(key, plugins::service_date_rule());
         changes.emplace_back(key, value);
     }
     if (changes.empty()) return invalid("body", "no profile fields to change");
@@ -565,7 +566,8 @@ result<std::vector<application>> dps_service::applications(const acting& by, std
         auto d = detail::load_dps(sql, dps_id);
         if (!d || !detail::visible_to(*d, by)) return not_found("DPS");
         long long key = dps_id;
-        const bool lead = !by.caller || by.caller->is_operator() || by.caller->tenant_id == d->tenant_id;
+        if (by.caller && by.caller->is_operator()) return forbidden("operators read no business data: applications are the lead's and the applicant's");
+        const bool lead = !by.caller || by.caller->tenant_id == d->tenant_id;
         const bool provider = by.caller && by.caller->provider_org_id;
         long long viewer = 0;
         std::string filter;
@@ -610,7 +612,7 @@ result<application> dps_service::decide(const acting& by, std::int64_t applicati
         return invalid("reason", "a reason is required to " + in.action);
     if (in.action == "suspend" && (!in.evidence_required || in.evidence_required->empty()))
         return invalid("evidence_required", "say what the provider must evidence to be reinstated");
-    if (in.effective_on && !detail::valid_date(*in.effective_on)) return invalid("effective_on", "must be a date, YYYY-MM-DD");
+    if (in.effective_on && !detail::valid_date(*in.effective_on)) return invalid("effective_on", plugins::service_date_rule());
     if (auto settled = settle(); !settled) return settled.err();
     const std::string today = london_date(clock_.now());
     // A suspension takes effect when it is recorded (it may be back-dated); scheduling one for a

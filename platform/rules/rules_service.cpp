@@ -124,12 +124,37 @@ status rules_service::refresh()
     return ok_status();
 }
 
-result<std::vector<std::string>> rules_service::lead_lots_for(const boost::json::value& fixtures)
+result<bool> rules_service::may_name_lead(const identity::acting& by, std::int64_t tenant_id, const std::string& own_slug,
+                                          const std::string& lead)
+{
+    if (!by.caller || lead == own_slug) return true; // the operator's seed and CLI, or the council's own lots
+    std::vector<long long> leads(64);
+    auto read = db_.transact(by.data_scope(), [&](soci::session& sql) -> status {
+        long long partner = tenant_id;
+        sql << "SELECT DISTINCT lead_tenant_id FROM access_agreements WHERE partner_tenant_id = :p", soci::use(partner), soci::into(leads);
+        return ok_status();
+    });
+    if (!read) return read.err();
+    for (long long id : leads)
+        if (auto slug = identity::tenant_slug(db_, id); slug && *slug == lead) return true;
+    return false;
+}
+
+result<std::vector<std::string>> rules_service::lead_lots_for(const identity::acting& by, std::int64_t tenant_id,
+                                                              const std::string& own_slug, const boost::json::value& fixtures)
 {
     std::vector<std::string> codes;
     const auto* o = fixtures.if_object();
     if (!o) return codes;
     if (const auto* lead = o->if_contains("lead"); lead && lead->is_string()) {
+        // Only a lead this council has an agreement with may be named: another tenant's plugin is not
+        // run for a stranger, and the answer is the same whether or not that tenant exists (issue 15).
+        auto allowed = may_name_lead(by, tenant_id, own_slug, std::string(lead->get_string()));
+        if (!allowed) return allowed.err();
+        if (!*allowed)
+            return plugin_rejected("fixtures name lead '" + std::string(lead->get_string()) +
+                                   "', which is not a lead this council has an access agreement with; list the lead's lot codes in "
+                                   "\"lead_lots\" instead");
         auto lots = host_.lots(std::string(lead->get_string()));
         if (!lots) return plugin_rejected("fixtures name lead '" + std::string(lead->get_string()) + "' whose lots cannot be read: " +
                                           lots.err().message);
@@ -166,7 +191,7 @@ result<upload_result> rules_service::upload(const identity::acting& by, std::int
         fixtures = boost::json::parse(stored);
     }
 
-    auto lead_lots = lead_lots_for(fixtures);
+    auto lead_lots = lead_lots_for(by, tenant_id, *slug, fixtures);
     if (!lead_lots) return lead_lots.err();
     const std::string file = file_name.empty() ? "tenants/" + *slug + "/plugin.lua" : file_name;
     plugins::check_options options;

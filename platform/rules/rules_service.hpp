@@ -60,7 +60,9 @@ public:
 
 private:
     status sync_host(std::int64_t tenant_id, const std::string& slug);
-    result<std::vector<std::string>> lead_lots_for(const boost::json::value& fixtures);
+    result<std::vector<std::string>> lead_lots_for(const identity::acting& by, std::int64_t tenant_id, const std::string& own_slug,
+                                                   const boost::json::value& fixtures);
+    result<bool> may_name_lead(const identity::acting& by, std::int64_t tenant_id, const std::string& own_slug, const std::string& lead);
 
     db::database& db_;
     const clock& clock_;
