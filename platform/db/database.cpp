@@ -49,6 +49,23 @@ bool lost(const soci::soci_error& e, soci::session& sql)
     return classify(e) == failure_class::connection_lost || !sql.is_connected();
 }
 
+bool same_scope(const scope& a, const scope& b) { return a.level == b.level && a.id == b.id; }
+
+} // namespace
+
+// The unit of work open on this thread, if any. A transact() inside another joins it as a
+// savepoint, so that everything one request does commits or rolls back together: an idempotency
+// key is saved in the same transaction as the object it protects (issue 15, defect 6).
+struct database::ambient {
+    const database* owner = nullptr;
+    soci::session* sql = nullptr;
+    scope where;
+    int depth = 0;
+    std::exception_ptr doomed; // a failure that must end the whole unit: lost connection, conflict to retry
+};
+
+namespace {
+thread_local database::ambient* t_ambient = nullptr;
 } // namespace
 
 database::database(database_url url, std::size_t pool_size, std::chrono::milliseconds acquire_timeout)
@@ -136,15 +153,60 @@ status database::with_session(const std::function<status(soci::session&)>& work)
     }
 }
 
+status database::join(ambient& outer, const scope& where, const std::function<status(soci::session&)>& work)
+{
+    soci::session& sql = *outer.sql;
+    const std::string savepoint = "unit_" + std::to_string(++outer.depth);
+    struct depth_guard {
+        ambient& a;
+        ~depth_guard() { --a.depth; }
+    } guard{outer};
+    const bool rescoped = !same_scope(where, outer.where);
+    try {
+        sql << "SAVEPOINT " + savepoint;
+        if (rescoped) apply_scope(url_.kind, sql, where);
+        status out = work(sql);
+        if (rescoped) apply_scope(url_.kind, sql, outer.where);
+        // A refusal undoes this step only, as its own transaction would have; the caller may go on.
+        if (out) sql << "RELEASE SAVEPOINT " + savepoint;
+        else sql << "ROLLBACK TO SAVEPOINT " + savepoint;
+        return out;
+    } catch (const soci::soci_error& e) {
+        // A conflict to retry or a lost connection ends the whole unit: the outer transact decides.
+        if (classify(e) == failure_class::retryable || lost(e, sql)) {
+            outer.doomed = std::current_exception();
+            throw;
+        }
+        try {
+            sql << "ROLLBACK TO SAVEPOINT " + savepoint; // also restores the outer scope's settings
+        } catch (const std::exception&) {
+            outer.doomed = std::current_exception();
+            throw;
+        }
+        return translate(e);
+    } catch (const std::exception& e) { // a bug in the work: the whole unit rolls back with a 500
+        outer.doomed = std::current_exception();
+        return make_error(error_kind::internal, "internal_error", "an internal error occurred", e.what());
+    }
+}
+
 status database::transact(const scope& where, const std::function<status(soci::session&)>& work)
 {
+    if (t_ambient && t_ambient->owner == this) return join(*t_ambient, where, work);
     constexpr int attempts = 4;
     for (int attempt = 1;; ++attempt) {
         auto s = acquire();
         if (!s) return s.err();
         lease held(*this, std::move(*s));
         soci::session& sql = held.sql();
-        bool began = false, working = false;
+        ambient mine{this, &sql, where, 0, nullptr};
+        struct ambient_guard {
+            ~ambient_guard() { t_ambient = nullptr; }
+        } clear_on_exit;
+        // Where the unit stands when something fails: only a failure before any work may be retried on a
+        // fresh connection, and a connection lost during COMMIT leaves the outcome unknown (issue 15, defect 3).
+        enum class phase { starting, working, committing } at = phase::starting;
+        bool began = false;
         auto roll_back = [&] {
             if (!began) return;
             try {
@@ -157,18 +219,31 @@ status database::transact(const scope& where, const std::function<status(soci::s
             sql << begin_transaction(url_.kind);
             began = true;
             apply_scope(url_.kind, sql, where);
-            working = true;
+            at = phase::working;
+            t_ambient = &mine;
             status out = work(sql);
-            working = false;
+            t_ambient = nullptr;
+            if (mine.doomed) std::rethrow_exception(mine.doomed); // a joined step failed and someone swallowed it
+            at = phase::committing;
             if (out) sql << "COMMIT";
             else sql << "ROLLBACK";
             return out;
         } catch (const soci::soci_error& e) {
+            t_ambient = nullptr;
             const bool connection_lost = lost(e, sql);
             if (connection_lost) held.mark_broken();
             else roll_back();
+            if (connection_lost && at == phase::committing) {
+                // COMMIT was sent and no answer came back: it may have been applied. Running the work
+                // again could do it twice, so say so; a retry with the same Idempotency-Key is safe.
+                log::error("commit_outcome_unknown", {{"detail", e.what()}});
+                return make_error(error_kind::unavailable, "commit_outcome_unknown",
+                                  "the database connection was lost while saving; the change may or may not have been saved: "
+                                  "read it back, or retry with the same Idempotency-Key",
+                                  e.what());
+            }
             // A pooled connection found dead before any work ran: nothing happened, so try a fresh one.
-            const bool retry_fresh = connection_lost && !working && attempt < attempts;
+            const bool retry_fresh = connection_lost && at == phase::starting && attempt < attempts;
             const bool retry_conflict = classify(e) == failure_class::retryable && attempt < attempts;
             if (retry_fresh || retry_conflict) {
                 if (retry_conflict) std::this_thread::sleep_for(std::chrono::milliseconds{5 * attempt * attempt});
@@ -179,10 +254,12 @@ status database::transact(const scope& where, const std::function<status(soci::s
                 log::error("database_error", {{"detail", err.detail}});
             return err;
         } catch (const std::exception& e) { // a bug in the work: roll back, keep the pool whole
+            t_ambient = nullptr;
             roll_back();
             log::error("unit_of_work_failed", {{"detail", e.what()}});
             return make_error(error_kind::internal, "internal_error", "an internal error occurred", e.what());
         } catch (...) {
+            t_ambient = nullptr;
             roll_back();
             throw;
         }

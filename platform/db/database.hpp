@@ -33,6 +33,9 @@ public:
 
     // Runs work inside one read-write transaction limited to a scope; commits if it returns ok,
     // rolls back otherwise. Serialization failures and deadlocks are retried a few times, then 409.
+    // Called inside another transact on the same thread, it joins that unit as a savepoint (a
+    // refusal undoes only its own step; a conflict or lost connection ends and retries the whole).
+    // A connection lost during COMMIT is 503 commit_outcome_unknown, never a blind re-run.
     status transact(const scope& where, const std::function<status(soci::session&)>& work);
 
     template <class T>
@@ -52,7 +55,10 @@ public:
     // tenant rows (schema_migrations); row-level security hides every tenant row here.
     status with_session(const std::function<status(soci::session&)>& work);
 
+    struct ambient;
+
 private:
+    status join(ambient& outer, const scope& where, const std::function<status(soci::session&)>& work);
     struct slot;
     class lease;
     result<std::unique_ptr<slot>> acquire();
