@@ -80,7 +80,7 @@ result<std::unique_ptr<application>> application::create(const config& settings,
     if (!url) return url.err();
     std::unique_ptr<application> app(new application());
     app->clock_ = now ? std::move(now) : std::make_shared<system_clock>();
-    app->db_ = std::make_unique<db::database>(*url, settings.threads);
+    app->db_ = std::make_unique<db::database>(*url, settings.db_pool > 0 ? settings.db_pool : settings.workers);
 
     // A database holding migrations this binary does not know refuses start-up, migrate or not.
     auto state = db::inspect_schema(*app->db_, db::embedded_migrations());
@@ -118,6 +118,7 @@ result<std::unique_ptr<application>> application::create(const config& settings,
     s.host = settings.listen.host;
     s.port = settings.listen.port;
     s.threads = settings.threads;
+    s.workers = settings.workers;
     s.body_limit = settings.body_limit;
     s.idle_timeout = settings.idle_timeout;
     s.shutdown_grace = settings.shutdown_grace;

@@ -161,7 +161,9 @@ result<award> award_service::decide(const acting& by, std::int64_t award_id, con
         if (decision == "reject") {
             sql << "UPDATE awards SET status = 'rejected', decided_at = :at WHERE id = :id", soci::use(at), soci::use(award_key);
             record(sql, *c, a->provider_org_id, "award", a->id, "reject", a->status, "rejected", comment, by, clock_);
-            move_call_off(sql, *c, "award_rejected", *next_state(lifecycle::call_off, c->status, "award_rejected"), comment, by, clock_);
+            auto call_off_to = next_state(lifecycle::call_off, c->status, "award_rejected");
+            if (!call_off_to) return call_off_to.err(); // rolls the whole decision back: never an unchecked move
+            move_call_off(sql, *c, "award_rejected", *call_off_to, comment, by, clock_);
             return *load_award(sql, a->id);
         }
         if (!last) return *load_award(sql, a->id);
@@ -206,7 +208,9 @@ result<award> award_service::decide(const acting& by, std::int64_t award_id, con
             sql << "UPDATE bids SET status = :s, updated_at = :at WHERE id = :id", soci::use(*bid_to), soci::use(at), soci::use(key);
             record(sql, *c, b.provider_org_id, "bid", b.id, action, b.status, *bid_to, std::nullopt, by, clock_);
         }
-        move_call_off(sql, *c, "contract", *next_state(lifecycle::call_off, c->status, "contract"), std::nullopt, by, clock_);
+        auto call_off_to = next_state(lifecycle::call_off, c->status, "contract");
+        if (!call_off_to) return call_off_to.err();
+        move_call_off(sql, *c, "contract", *call_off_to, std::nullopt, by, clock_);
         auto out = load_award(sql, a->id);
         out->contract_id = contract_id;
         return *out;

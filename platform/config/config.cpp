@@ -61,11 +61,25 @@ std::vector<setting> settings()
              c.tls_key = v;
              return std::nullopt;
          }},
-        {"threads", "DPS_THREADS", "network and worker threads (default 2)",
+        {"threads", "DPS_THREADS", "network threads (default 2)",
          [](config& c, const std::string& v) -> std::optional<std::string> {
              auto n = parse_number<unsigned>(v);
              if (!n || *n < 1 || *n > 256) return "'" + v + "' is not a thread count between 1 and 256";
              c.threads = *n;
+             return std::nullopt;
+         }},
+        {"workers", "DPS_WORKERS", "threads for request handlers, which wait on the database (default 16)",
+         [](config& c, const std::string& v) -> std::optional<std::string> {
+             auto n = parse_number<unsigned>(v);
+             if (!n || *n < 1 || *n > 1024) return "'" + v + "' is not a worker count between 1 and 1024";
+             c.workers = *n;
+             return std::nullopt;
+         }},
+        {"db-pool", "DPS_DB_POOL", "database connections (default: one per worker)",
+         [](config& c, const std::string& v) -> std::optional<std::string> {
+             auto n = parse_number<unsigned>(v);
+             if (!n || *n < 1 || *n > 1024) return "'" + v + "' is not a connection count between 1 and 1024";
+             c.db_pool = *n;
              return std::nullopt;
          }},
         {"body-limit", "DPS_BODY_LIMIT", "largest request body in bytes (default 1048576)",

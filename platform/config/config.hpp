@@ -22,7 +22,9 @@ struct config {
     std::string db_url = "sqlite:var/dps.db";
     std::string tls_cert; // PEM chain; empty means "not configured"
     std::string tls_key;  // PEM private key
-    unsigned threads = 2;
+    unsigned threads = 2;  // network threads
+    unsigned workers = 16; // blocking handler threads (DPS_WORKERS)
+    unsigned db_pool = 0;  // database connections (DPS_DB_POOL); 0: as many as the workers
     std::size_t body_limit = 1024 * 1024;
     std::chrono::milliseconds idle_timeout{30'000};
     std::chrono::milliseconds shutdown_grace{10'000};

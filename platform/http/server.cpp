@@ -23,7 +23,7 @@ using tcp = net::ip::tcp;
 struct server::impl {
     impl(server_settings s, const router& r, std::shared_ptr<net::ssl::context> t)
         : settings(std::move(s)), routes(r), tls(std::move(t)), contexts(make_contexts(settings.threads)),
-          acceptor(*contexts.front()), workers(settings.threads), grace_timer(*contexts.front()),
+          acceptor(*contexts.front()), workers(settings.workers), grace_timer(*contexts.front()),
           accept_retry(*contexts.front()), ctx{routes, settings, *tls, workers, stopping, std::make_shared<session_registry>()}
     {
         // All drained: no need to wait out the grace period.

@@ -14,7 +14,9 @@ namespace dps::http {
 struct server_settings {
     std::string host = "127.0.0.1";
     unsigned short port = 8443; // 0: pick a free port (tests)
-    unsigned threads = 2;       // network threads, and as many workers for blocking handlers
+    unsigned threads = 2;       // network threads
+    unsigned workers = 16;      // threads for blocking handlers: they wait on the database and on
+                                // sign-in hashing, so more than the cores; a slow request holds one only
     std::size_t body_limit = 1024 * 1024;
     std::chrono::milliseconds idle_timeout{30'000};
     std::chrono::milliseconds shutdown_grace{10'000};

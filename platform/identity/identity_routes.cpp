@@ -108,7 +108,8 @@ void add_identity_routes(auth::access_guard& guard, identity_service& identity)
         auto password = http::required_string(**o, "password", 1, 1024);
         if (!email) return http::error_response(email.err(), req.request_id);
         if (!password) return http::error_response(password.err(), req.request_id);
-        auto session = identity.login(req.request_id, *email, *password);
+        // The peer address, never a client-chosen header: behind a proxy every sign-in shares its address.
+        auto session = identity.login(req.request_id, req.remote.empty() ? "unknown" : req.remote, *email, *password);
         if (!session) return http::error_response(session.err(), req.request_id);
         auto body = to_json(session->info).as_object();
         body["token"] = session->secret;

@@ -11,6 +11,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <utility>
 #include <cctype>
 #include <regex>
 
@@ -82,8 +86,76 @@ result<auth::role_grant> validate_grant(auth::principal_kind holder, const std::
     return auth::role_grant{0, *parsed, authority};
 }
 
+// Password hashing is slow on purpose (600,000 PBKDF2 rounds): at most `slots` run at once so that
+// sign-ins cannot take every core, and at most `queue` wait for a turn (each up to `wait`), so that
+// they cannot hold every worker either. Six people signing in together all get in; a flood gets 503.
+class hashing_gate {
+public:
+    hashing_gate(int slots, int queue, std::chrono::seconds wait) : slots_(slots), queue_(queue), wait_(wait) {}
+
+    class ticket {
+    public:
+        explicit ticket(hashing_gate* g) : gate_(g) {}
+        ticket(ticket&& o) noexcept : gate_(std::exchange(o.gate_, nullptr)) {}
+        ticket(const ticket&) = delete;
+        ~ticket()
+        {
+            if (!gate_) return;
+            {
+                std::lock_guard lock(gate_->mutex_);
+                --gate_->running_;
+            }
+            gate_->turn_.notify_one();
+        }
+        explicit operator bool() const { return gate_ != nullptr; }
+
+    private:
+        hashing_gate* gate_;
+    };
+
+    ticket enter()
+    {
+        std::unique_lock lock(mutex_);
+        if (running_ >= slots_) {
+            if (waiting_ >= queue_) return ticket{nullptr};
+            ++waiting_;
+            const bool got = turn_.wait_for(lock, wait_, [&] { return running_ < slots_; });
+            --waiting_;
+            if (!got) return ticket{nullptr};
+        }
+        ++running_;
+        return ticket{this};
+    }
+
+private:
+    const int slots_, queue_;
+    const std::chrono::seconds wait_;
+    std::mutex mutex_;
+    std::condition_variable turn_;
+    int running_ = 0, waiting_ = 0;
+};
+
+namespace {
+
+int default_hashing_slots()
+{
+    const unsigned cores = std::thread::hardware_concurrency();
+    return cores > 1 ? static_cast<int>(cores) - 1 : 1;
+}
+
+// Back-off after the failures allowed: 1, 2, 4, 8 minutes… up to the lockout.
+std::chrono::minutes back_off(int failures, const login_limits& limits)
+{
+    const int over = std::min(failures - limits.max_failures, 10);
+    return std::min(limits.lockout, std::chrono::minutes{1 << std::max(over, 0)});
+}
+
+} // namespace
+
 identity_service::identity_service(db::database& db, const clock& now, login_limits limits)
-    : db_(db), clock_(now), limits_(limits)
+    : db_(db), clock_(now), limits_(limits),
+      gate_(std::make_shared<hashing_gate>(limits.hashing_slots > 0 ? limits.hashing_slots : default_hashing_slots(), limits.hashing_queue,
+                                           limits.hashing_wait))
 {
 }
 
@@ -339,71 +411,65 @@ status identity_service::revoke_labelled_tokens(const acting& by, std::int64_t u
     });
 }
 
-namespace {
-
-// Password hashing is slow on purpose; bound how many run at once so that a flood of logins cannot
-// occupy every worker thread (each takes a fraction of a second of CPU).
-class hashing_slot {
-public:
-    static constexpr int kMaxConcurrent = 1; // with two workers, one stays free for everything else
-    hashing_slot() : held_(in_use_.fetch_add(1) < kMaxConcurrent)
-    {
-        if (!held_) in_use_.fetch_sub(1);
-    }
-    ~hashing_slot()
-    {
-        if (held_) in_use_.fetch_sub(1);
-    }
-    explicit operator bool() const { return held_; }
-
-private:
-    static inline std::atomic<int> in_use_{0};
-    bool held_;
-};
-
-} // namespace
-
-result<issued_token> identity_service::login(const std::string& request_id, const std::string& email_in, const std::string& password)
+result<issued_token> identity_service::login(const std::string& request_id, const std::string& client, const std::string& email_in,
+                                             const std::string& password)
 {
-    hashing_slot slot;
-    if (!slot) return make_error(error_kind::unavailable, "busy", "too many sign-ins at once; try again in a moment");
     const std::string email = lower(email_in);
     const auto refused = make_error(error_kind::unauthorized, "invalid_credentials", "the email or password is wrong");
+    const auto now = clock_.now();
+    const std::string now_text = format_timestamp(now);
+    // The throttle first, and the same for every email: it is keyed on what the caller sent, not on
+    // what exists, so a blocked address learns nothing about the account (issue 15, defect 9).
+    store::login_throttle throttle;
+    int from_client = 0;
+    auto read = db_.transact(db::scope::platform(), [&](soci::session& sql) -> status {
+        throttle = store::find_login_throttle(sql, email, client);
+        from_client = store::recent_failures_from(sql, client, format_timestamp(now - limits_.lockout));
+        return ok_status();
+    });
+    if (!read) return read.err();
+    if (throttle.blocked_until && *throttle.blocked_until > now_text) {
+        log::warn("login_throttled", {{"reason", "email_and_client"}, {"request_id", request_id}});
+        return make_error(error_kind::too_many_requests, "too_many_attempts", "too many failed attempts; try again after " + *throttle.blocked_until);
+    }
+    if (from_client >= limits_.max_failures_per_client) {
+        log::warn("login_throttled", {{"reason", "client"}, {"request_id", request_id}});
+        return make_error(error_kind::too_many_requests, "too_many_attempts",
+                          "too many failed attempts from this address; try again after " + format_timestamp(now + limits_.lockout));
+    }
+
+    auto turn = gate_->enter();
+    if (!turn) return make_error(error_kind::unavailable, "busy", "too many sign-ins at once; try again in a moment");
     auto state = db_.transact_value<std::optional<store::login_state>>(
         db::scope::platform(), [&](soci::session& sql) -> result<std::optional<store::login_state>> { return store::find_login(sql, email); });
     if (!state) return state.err();
-    const auto now = clock_.now();
-    const std::string now_text = format_timestamp(now);
-    if (!*state || !(*state)->password_hash || (*state)->who.status != "active" || !(*state)->organisation_active) {
-        (void)auth::verify_password(password, dummy_hash(limits_.password_iterations)); // same cost as a real check
-        log::warn("login_failed", {{"reason", "unknown_account"}, {"request_id", request_id}});
-        return refused;
-    }
-    const auto& s = **state;
-    if (s.locked_until && *s.locked_until > now_text) {
-        (void)auth::verify_password(password, dummy_hash(limits_.password_iterations)); // a lock answers no faster
-        log::warn("login_throttled", {{"user_id", s.who.id}, {"request_id", request_id}});
-        return make_error(error_kind::too_many_requests, "too_many_attempts",
-                          "too many failed attempts; try again after " + *s.locked_until);
-    }
-    if (!auth::verify_password(password, *s.password_hash)) {
-        int failed = 0;
-        bool locked = false;
+    const bool usable = *state && (*state)->password_hash && (*state)->who.status == "active" && (*state)->organisation_active;
+    // Unknown accounts cost the same hash as real ones.
+    const bool verified = usable ? auth::verify_password(password, *(*state)->password_hash)
+                                 : (auth::verify_password(password, dummy_hash(limits_.password_iterations)), false);
+    if (!verified) {
+        bool blocked = false;
         auto recorded = db_.transact(db::scope::platform(), [&](soci::session& sql) -> status {
-            failed = store::count_login_failure(sql, s.who.id);
-            locked = failed >= limits_.max_failures;
-            if (locked) store::lock_account(sql, s.who.id, format_timestamp(now + limits_.lockout));
-            audit::record(sql, audit::entry{"user:" + std::to_string(s.who.id), s.who.tenant_id, s.who.provider_org_id,
-                                            locked ? "auth.locked" : "auth.login_failed", "user", std::to_string(s.who.id),
-                                            request_id, boost::json::serialize(boost::json::object{{"failures", failed}}), now});
+            auto t = store::find_login_throttle(sql, email, client);
+            ++t.failures;
+            blocked = t.failures >= limits_.max_failures;
+            if (blocked) t.blocked_until = format_timestamp(now + back_off(t.failures, limits_));
+            store::save_login_throttle(sql, email, client, t, now_text);
+            if (usable) {
+                const auto& who = (*state)->who;
+                audit::record(sql, audit::entry{"user:" + std::to_string(who.id), who.tenant_id, who.provider_org_id,
+                                                blocked ? "auth.locked" : "auth.login_failed", "user", std::to_string(who.id), request_id,
+                                                boost::json::serialize(boost::json::object{{"failures", t.failures}, {"client", client}}), now});
+            }
             return ok_status();
         });
         if (!recorded) return recorded.err();
-        log::warn("login_failed", {{"user_id", s.who.id}, {"failures", failed}, {"locked", locked}, {"request_id", request_id}});
+        log::warn("login_failed", {{"known", usable}, {"blocked", blocked}, {"request_id", request_id}});
         return refused;
     }
+    const auto& s = **state;
     return db_.transact_value<issued_token>(db::scope::platform(), [&](soci::session& sql) -> result<issued_token> {
-        store::reset_login_failures(sql, s.who.id);
+        store::clear_login_throttle(sql, email, client);
         issued_token out;
         out.secret = auth::new_token_secret();
         out.info = {0, s.who.id, "session", "login", now_text, format_timestamp(now + limits_.session_lifetime), std::nullopt};

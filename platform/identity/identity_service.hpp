@@ -9,6 +9,7 @@
 #include "identity/identity_records.hpp"
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,8 +35,12 @@ struct new_user {
 };
 
 struct login_limits {
-    int max_failures = 5;                              // consecutive failures before the account is locked
-    std::chrono::minutes lockout{15};
+    int max_failures = 5;                              // consecutive failures, per email and client address, before back-off
+    std::chrono::minutes lockout{15};                  // the longest back-off: 1, 2, 4, 8 then 15 minutes
+    int max_failures_per_client = 50;                  // failures from one address over any emails, per lockout period
+    int hashing_slots = 0;                             // password checks at once; 0: one fewer than the cores, at least 1
+    int hashing_queue = 8;                             // sign-ins that may wait for a slot; beyond that 503
+    std::chrono::seconds hashing_wait{10};
     std::chrono::hours session_lifetime{8};
     int password_iterations = 600'000;
 };
@@ -71,7 +76,10 @@ public:
     status revoke_labelled_tokens(const acting& by, std::int64_t user_id, const std::string& label);
 
     // Password login: a session token, short-lived. Failures are counted per account and lock it for a while.
-    result<issued_token> login(const std::string& request_id, const std::string& email, const std::string& password);
+    // Password sign-in from `client` (the peer address). Failures back off per (email, client) and per
+    // client over all emails; a known and an unknown email answer alike, locked or not.
+    result<issued_token> login(const std::string& request_id, const std::string& client, const std::string& email,
+                               const std::string& password);
     result<auth::principal> authenticate(const std::string& secret);
 
     const clock& time() const { return clock_; }
@@ -83,6 +91,7 @@ private:
     db::database& db_;
     const clock& clock_;
     login_limits limits_;
+    std::shared_ptr<class hashing_gate> gate_;
 };
 
 // Validation shared with the HTTP layer and the CLI.

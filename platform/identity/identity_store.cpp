@@ -311,24 +311,42 @@ std::optional<login_state> find_login(soci::session& sql, const std::string& ema
     return out;
 }
 
-int count_login_failure(soci::session& sql, std::int64_t user_id)
+login_throttle find_login_throttle(soci::session& sql, const std::string& email, const std::string& client)
 {
-    long long key = user_id, failed = 0;
-    sql << "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = :id RETURNING failed_logins", soci::use(key),
-        soci::into(failed);
-    return static_cast<int>(failed);
+    login_throttle t;
+    std::string until;
+    soci::indicator until_i = soci::i_null;
+    sql << "SELECT failures, blocked_until FROM login_throttle WHERE email = :e AND client = :c", soci::use(email), soci::use(client),
+        soci::into(t.failures), soci::into(until, until_i);
+    if (sql.got_data() && until_i == soci::i_ok) t.blocked_until = until;
+    return t;
 }
 
-void lock_account(soci::session& sql, std::int64_t user_id, const std::string& until)
+void save_login_throttle(soci::session& sql, const std::string& email, const std::string& client, const login_throttle& t,
+                         const std::string& now)
 {
-    long long key = user_id;
-    sql << "UPDATE users SET failed_logins = 0, locked_until = :l WHERE id = :id", soci::use(until), soci::use(key);
+    std::string until = t.blocked_until.value_or("");
+    soci::indicator until_i = t.blocked_until ? soci::i_ok : soci::i_null;
+    int failures = t.failures;
+    // An upsert both databases speak (SQLite 3.24+, PostgreSQL 9.5+).
+    sql << "INSERT INTO login_throttle (email, client, failures, blocked_until, updated_at) VALUES (:e, :c, :f, :b, :at) "
+           "ON CONFLICT (email, client) DO UPDATE SET failures = excluded.failures, blocked_until = excluded.blocked_until, "
+           "updated_at = excluded.updated_at",
+        soci::use(email), soci::use(client), soci::use(failures), soci::use(until, until_i), soci::use(now);
 }
 
-void reset_login_failures(soci::session& sql, std::int64_t user_id)
+int recent_failures_from(soci::session& sql, const std::string& client, const std::string& since)
 {
-    long long key = user_id;
-    sql << "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = :id", soci::use(key);
+    long long n = 0;
+    soci::indicator n_i = soci::i_null;
+    sql << "SELECT sum(failures) FROM login_throttle WHERE client = :c AND updated_at >= :s", soci::use(client), soci::use(since),
+        soci::into(n, n_i);
+    return n_i == soci::i_ok ? static_cast<int>(n) : 0;
+}
+
+void clear_login_throttle(soci::session& sql, const std::string& email, const std::string& client)
+{
+    sql << "DELETE FROM login_throttle WHERE email = :e AND client = :c", soci::use(email), soci::use(client);
 }
 
 } // namespace dps::identity::store

@@ -50,8 +50,16 @@ struct login_state {
 };
 std::optional<login_state> find_login(soci::session& sql, const std::string& email);
 // Counts a failure atomically (concurrent guesses each count) and returns the new count.
-int count_login_failure(soci::session& sql, std::int64_t user_id);
-void lock_account(soci::session& sql, std::int64_t user_id, const std::string& until);
-void reset_login_failures(soci::session& sql, std::int64_t user_id);
+// Sign-in failures per (email, client address): see schema/V008__login_throttle.sql.
+struct login_throttle {
+    int failures = 0;
+    std::optional<std::string> blocked_until;
+};
+login_throttle find_login_throttle(soci::session& sql, const std::string& email, const std::string& client);
+void save_login_throttle(soci::session& sql, const std::string& email, const std::string& client, const login_throttle& t,
+                         const std::string& now);
+// Failed sign-ins from one client address, over every email, since `since`.
+int recent_failures_from(soci::session& sql, const std::string& client, const std::string& since);
+void clear_login_throttle(soci::session& sql, const std::string& email, const std::string& client);
 
 } // namespace dps::identity::store

@@ -1,13 +1,17 @@
 // Identity over HTTPS: tenants, users, tokens, sessions, throttling, secrets kept out of logs,
 // and (PostgreSQL) row-level security as a second wall.
 #include "auth/secrets.hpp"
+#include "core/clock.hpp"
 #include "db/database.hpp"
+#include "identity/identity_service.hpp"
 #include "log/logger.hpp"
 #include "support/https_client.hpp"
 #include "support/identity_fixture.hpp"
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
+
+#include <thread>
 #include <soci/soci.h>
 
 #include <mutex>
@@ -192,6 +196,67 @@ TEST_F(identity_api, RepeatedFailuresLockTheAccount)
     // Another account is unaffected.
     ASSERT_TRUE(identity().set_password(cli, members.at("A:auditor").who.id, "auditor password").ok());
     EXPECT_EQ(client.send("POST", "/v1/sessions", R"({"email":"auditor@a.example","password":"auditor password"})", kJson).status, 201);
+}
+
+// Issue 15, defect 9: one global hashing slot turned five of six concurrent correct sign-ins into 503s.
+TEST_F(identity_api, SixPeopleSigningInAtOnceAllGetIn)
+{
+    const identity::acting cli{nullptr, "test"};
+    const std::vector<std::string> who{"A:tenant_admin", "A:commissioner", "A:approver", "A:contract_manager", "A:finance", "A:auditor"};
+    for (const auto& m : who) ASSERT_TRUE(identity().set_password(cli, members.at(m).who.id, "a long enough password").ok()) << m;
+    std::vector<int> statuses(who.size());
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < who.size(); ++i)
+        threads.emplace_back([&, i] {
+            test::https_client client(platform.port());
+            const std::string email = members.at(who[i]).who.email;
+            statuses[i] = client.send("POST", "/v1/sessions", R"({"email":")" + email + R"(","password":"a long enough password"})", kJson).status;
+        });
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(statuses, std::vector<int>(who.size(), 201));
+}
+
+// Issue 15, defect 9: a locked account answered 429 where an unknown one answered 401, and failures from
+// anywhere locked the account for everyone. Now both back off alike, per email and client address.
+TEST_F(identity_api, LockedAndUnknownAccountsAnswerAlikeAndALockHoldsOnlyItsAddress)
+{
+    const identity::acting cli{nullptr, "test"};
+    ASSERT_TRUE(identity().set_password(cli, members.at("A:finance").who.id, "the right password").ok());
+    const std::string attacker = "198.51.100.7", colleague = "203.0.113.9";
+    std::vector<std::string> known, unknown;
+    for (int i = 0; i < 6; ++i) {
+        auto k = identity().login("r", attacker, "finance@a.example", "not the password");
+        auto u = identity().login("r", attacker, "nobody@a.example", "not the password");
+        ASSERT_FALSE(k.ok());
+        ASSERT_FALSE(u.ok());
+        known.push_back(k.err().code);
+        unknown.push_back(u.err().code);
+    }
+    EXPECT_EQ(known, unknown) << "the answers do not reveal which account exists";
+    EXPECT_EQ(known.back(), "too_many_attempts");
+    EXPECT_EQ(known.front(), "invalid_credentials");
+    EXPECT_FALSE(identity().login("r", attacker, "finance@a.example", "the right password").ok()) << "backed off from this address";
+    EXPECT_TRUE(identity().login("r", colleague, "finance@a.example", "the right password").ok()) << "the owner elsewhere gets in";
+}
+
+// One address trying many emails is held back too, whatever the emails (a service with a low limit, to keep it quick).
+TEST_F(identity_api, OneAddressSprayingManyEmailsIsHeldBack)
+{
+    system_clock now;
+    identity::login_limits limits;
+    limits.max_failures_per_client = 8;
+    limits.password_iterations = 1000;
+    identity::identity_service ids(platform.app().database(), now, limits);
+    std::vector<std::string> codes;
+    for (int i = 0; i < 10; ++i) {
+        auto r = ids.login("r", "192.0.2.44", "user" + std::to_string(i) + "@spray.example", "guess-password");
+        ASSERT_FALSE(r.ok());
+        codes.push_back(r.err().code);
+    }
+    EXPECT_EQ(codes[7], "invalid_credentials");
+    EXPECT_EQ(codes[8], "too_many_attempts") << "after 8 failures from the address, any email";
+    auto elsewhere = ids.login("r", "192.0.2.45", "user1@spray.example", "guess-password");
+    EXPECT_EQ(elsewhere.err().code, "invalid_credentials") << "another address is not held back";
 }
 
 TEST_F(identity_api, SecretsNeverReachLogsErrorsOrAudit)
