@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include <fstream>
+#include <chrono>
 #include <sstream>
 
 namespace dps::plugins {
@@ -146,11 +147,22 @@ result<fixture_report> run_cases(const plugin_host& host, fixture_report report,
     const auto* cases = root.if_contains("cases");
     if (!cases || !cases->is_array() || cases->get_array().empty())
         return make_error(error_kind::bad_request, "fixtures_invalid", where + ": \"cases\" must be a non-empty array");
+    const auto& limits = host.limits();
+    if (cases->get_array().size() > limits.max_fixture_cases)
+        return make_error(error_kind::bad_request, "fixtures_invalid",
+                          where + ": at most " + std::to_string(limits.max_fixture_cases) + " cases, not " +
+                              std::to_string(cases->get_array().size()));
+    const auto started = std::chrono::steady_clock::now();
     std::size_t index = 0;
     for (const auto& spec : cases->get_array()) {
         if (!spec.is_object())
             return make_error(error_kind::bad_request, "fixtures_invalid",
                               where + ": case " + std::to_string(index + 1) + " is not an object");
+        if (std::chrono::steady_clock::now() - started > limits.fixtures_wall_time)
+            return make_error(error_kind::unprocessable, "fixtures_too_slow",
+                              where + ": the cases took longer than " + std::to_string(limits.fixtures_wall_time.count()) +
+                                  " ms in all; stopped before case " + std::to_string(index + 1) + " of " +
+                                  std::to_string(cases->get_array().size()));
         report.cases.push_back(run_case(host, report.tenant, spec.get_object(), index++, lead_lots));
     }
     return report;

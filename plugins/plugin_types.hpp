@@ -56,6 +56,10 @@ struct plugin_limits {
     std::size_t memory_bytes = 4u << 20;      // ceiling for one Lua state (plugin + data)
     std::chrono::milliseconds wall_time{100}; // per call
     std::size_t max_source_bytes = 256u << 10;
+    // A fixture document: at most this many cases, run within this much wall time in all, so that
+    // one upload cannot hold a shared worker for long (issue 15, defect 5).
+    std::size_t max_fixture_cases = 200;
+    std::chrono::milliseconds fixtures_wall_time{3000};
 };
 
 struct plugin_info {

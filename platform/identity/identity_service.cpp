@@ -2,6 +2,7 @@
 #include "identity/identity_service.hpp"
 
 #include "audit/audit_log.hpp"
+#include "core/gate.hpp"
 #include "auth/secrets.hpp"
 #include "db/database.hpp"
 #include "identity/identity_store.hpp"
@@ -86,53 +87,10 @@ result<auth::role_grant> validate_grant(auth::principal_kind holder, const std::
     return auth::role_grant{0, *parsed, authority};
 }
 
-// Password hashing is slow on purpose (600,000 PBKDF2 rounds): at most `slots` run at once so that
-// sign-ins cannot take every core, and at most `queue` wait for a turn (each up to `wait`), so that
-// they cannot hold every worker either. Six people signing in together all get in; a flood gets 503.
-class hashing_gate {
-public:
-    hashing_gate(int slots, int queue, std::chrono::seconds wait) : slots_(slots), queue_(queue), wait_(wait) {}
-
-    class ticket {
-    public:
-        explicit ticket(hashing_gate* g) : gate_(g) {}
-        ticket(ticket&& o) noexcept : gate_(std::exchange(o.gate_, nullptr)) {}
-        ticket(const ticket&) = delete;
-        ~ticket()
-        {
-            if (!gate_) return;
-            {
-                std::lock_guard lock(gate_->mutex_);
-                --gate_->running_;
-            }
-            gate_->turn_.notify_one();
-        }
-        explicit operator bool() const { return gate_ != nullptr; }
-
-    private:
-        hashing_gate* gate_;
-    };
-
-    ticket enter()
-    {
-        std::unique_lock lock(mutex_);
-        if (running_ >= slots_) {
-            if (waiting_ >= queue_) return ticket{nullptr};
-            ++waiting_;
-            const bool got = turn_.wait_for(lock, wait_, [&] { return running_ < slots_; });
-            --waiting_;
-            if (!got) return ticket{nullptr};
-        }
-        ++running_;
-        return ticket{this};
-    }
-
-private:
-    const int slots_, queue_;
-    const std::chrono::seconds wait_;
-    std::mutex mutex_;
-    std::condition_variable turn_;
-    int running_ = 0, waiting_ = 0;
+// Password hashing is slow on purpose (600,000 PBKDF2 rounds): bounded by a gate (core/gate.hpp), so
+// that six people signing in together all get in and a flood of sign-ins gets 503.
+class hashing_gate : public bounded_gate {
+    using bounded_gate::bounded_gate;
 };
 
 namespace {
@@ -155,7 +113,7 @@ std::chrono::minutes back_off(int failures, const login_limits& limits)
 identity_service::identity_service(db::database& db, const clock& now, login_limits limits)
     : db_(db), clock_(now), limits_(limits),
       gate_(std::make_shared<hashing_gate>(limits.hashing_slots > 0 ? limits.hashing_slots : default_hashing_slots(), limits.hashing_queue,
-                                           limits.hashing_wait))
+                                           std::chrono::duration_cast<std::chrono::milliseconds>(limits.hashing_wait)))
 {
 }
 

@@ -89,7 +89,10 @@ boost::json::value to_json(const plugin_version& v)
             {"activated_at", v.activated_at ? boost::json::value(*v.activated_at) : boost::json::value(nullptr)}};
 }
 
-rules_service::rules_service(db::database& db, const clock& now, plugins::plugin_host& host) : db_(db), clock_(now), host_(host) {}
+rules_service::rules_service(db::database& db, const clock& now, plugins::plugin_host& host)
+    : db_(db), clock_(now), host_(host), upload_gate_(std::make_unique<bounded_gate>(1, 4, std::chrono::seconds{5}))
+{
+}
 
 status rules_service::load_active()
 {
@@ -191,6 +194,8 @@ result<upload_result> rules_service::upload(const identity::acting& by, std::int
         fixtures = boost::json::parse(stored);
     }
 
+    auto turn = upload_gate_->enter();
+    if (!turn) return make_error(error_kind::unavailable, "busy", "other plugin uploads are being checked; try again in a moment");
     auto lead_lots = lead_lots_for(by, tenant_id, *slug, fixtures);
     if (!lead_lots) return lead_lots.err();
     const std::string file = file_name.empty() ? "tenants/" + *slug + "/plugin.lua" : file_name;

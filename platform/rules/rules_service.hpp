@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/clock.hpp"
+#include "core/gate.hpp"
 #include "core/result.hpp"
 #include "identity/identity_service.hpp"
 #include "plugins/plugin_check.hpp"
@@ -12,6 +13,7 @@
 #include <boost/json/value.hpp>
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -68,6 +70,9 @@ private:
     const clock& clock_;
     plugins::plugin_host& host_;
     std::map<std::string, std::string> installed_sha256_; // by tenant slug; guarded by the install mutex
+    // Checking an upload runs every fixture case: one at a time platform-wide, a few waiting, others 503,
+    // so uploads cannot occupy the workers other tenants' requests need (issue 15, defect 5).
+    std::unique_ptr<bounded_gate> upload_gate_;
 };
 
 } // namespace dps::rules

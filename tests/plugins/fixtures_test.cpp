@@ -163,3 +163,46 @@ TEST_F(FixtureRunner, BrokenPluginIsAnErrorNamingTheFileAndLine)
 
 } // namespace
 } // namespace dps::plugins
+
+// Issue 15, defect 5: an upload's fixtures were unbounded; 100 looping cases held a shared worker for seconds.
+namespace dps::plugins {
+namespace {
+
+boost::json::value cases_of(std::size_t n, const std::string& hook)
+{
+    boost::json::array cases;
+    for (std::size_t i = 0; i < n; ++i)
+        cases.push_back(boost::json::object{{"name", "case " + std::to_string(i)}, {"hook", hook},
+                                            {"args", boost::json::array{boost::json::object{{"value_pence", 1}, {"kind", "award"}}}},
+                                            {"expect", boost::json::array{}}});
+    return boost::json::object{{"cases", cases}};
+}
+
+const char* kLooping = R"(
+local plugin = {}
+function plugin.lots() return {{code = "lot1", name = "Lot 1", requirements = {}}} end
+function plugin.approval_route(award) while true do end end
+return plugin
+)";
+
+TEST(FixtureLimits, TooManyCasesAreRefusedBeforeAnyRuns)
+{
+    plugin_limits limits;
+    auto report = run_fixture_document("looper", kLooping, "looper.lua", cases_of(limits.max_fixture_cases + 1, "approval_route"), {}, limits);
+    ASSERT_FALSE(report.ok());
+    EXPECT_EQ(report.err().code, "fixtures_invalid");
+    EXPECT_NE(report.err().message.find("at most 200 cases"), std::string::npos) << report.err().message;
+}
+
+TEST(FixtureLimits, CasesThatUseTheirWholeBudgetStopAtTheUploadsTimeLimit)
+{
+    plugin_limits limits;
+    limits.fixtures_wall_time = std::chrono::milliseconds{500};
+    auto report = run_fixture_document("looper", kLooping, "looper.lua", cases_of(100, "approval_route"), {}, limits);
+    ASSERT_FALSE(report.ok()) << "100 cases of 100 ms each cannot all run in 500 ms";
+    EXPECT_EQ(report.err().code, "fixtures_too_slow");
+    EXPECT_NE(report.err().message.find("of 100"), std::string::npos) << report.err().message;
+}
+
+} // namespace
+} // namespace dps::plugins
