@@ -197,9 +197,11 @@ TEST(FixtureLimits, TooManyCasesAreRefusedBeforeAnyRuns)
 TEST(FixtureLimits, CasesThatUseTheirWholeBudgetStopAtTheUploadsTimeLimit)
 {
     plugin_limits limits;
+    limits.instructions = 4'000'000'000; // the wall time is each call's binding limit: 50 ms
+    limits.wall_time = std::chrono::milliseconds{50};
     limits.fixtures_wall_time = std::chrono::milliseconds{500};
     auto report = run_fixture_document("looper", kLooping, "looper.lua", cases_of(100, "approval_route"), {}, limits);
-    ASSERT_FALSE(report.ok()) << "100 cases of 100 ms each cannot all run in 500 ms";
+    ASSERT_FALSE(report.ok()) << "100 cases of 50 ms each cannot all run in 500 ms";
     EXPECT_EQ(report.err().code, "fixtures_too_slow");
     EXPECT_NE(report.err().message.find("of 100"), std::string::npos) << report.err().message;
 }
