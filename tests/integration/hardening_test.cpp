@@ -2,8 +2,6 @@
 // crashed dpsd, broke a money bound or leaked data before its fix.
 #include "support/calloff_fixture.hpp"
 
-#include <fstream>
-#include <sstream>
 
 using namespace dps;
 using namespace std::chrono;
@@ -11,14 +9,6 @@ using namespace std::chrono;
 namespace {
 
 class hardening : public test::calloff_contracts_fixture {};
-
-std::string read_source(const std::string& path)
-{
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 } // namespace
 
@@ -110,8 +100,8 @@ TEST_F(hardening, TheOperatorReadsNoBusinessData)
 TEST_F(hardening, AFixtureMayNameOnlyALeadTheCouncilHasAnAgreementWith)
 {
     const std::string dir = std::string{DPS_SOURCE_DIR} + "/tenants/waltham-forest";
-    const auto source = read_source(dir + "/plugin.lua");
-    auto fixtures = boost::json::parse(read_source(dir + "/fixtures.json"));
+    const auto source = test::read_text_file(dir + "/plugin.lua");
+    auto fixtures = boost::json::parse(test::read_text_file(dir + "/fixtures.json"));
     const auto upload = [&](const std::string& council, const std::string& lead) {
         fixtures.as_object()["lead"] = lead;
         return call(council + ":tenant_admin", "POST", "/v1/tenants/" + std::to_string(tenants_.at(council)) + "/plugin/versions",

@@ -11,6 +11,9 @@ namespace dps::app { class application; }
 
 namespace dps::test {
 
+// A whole text file, or "" if it cannot be read.
+std::string read_text_file(const std::string& path);
+
 status upload_shipped_plugin(app::application& app, std::int64_t tenant_id, const std::string& slug);
 
 } // namespace dps::test
