@@ -200,7 +200,7 @@ status database::transact(const scope& where, const std::function<status(soci::s
         lease held(*this, std::move(*s));
         soci::session& sql = held.sql();
         ambient mine{this, &sql, where, 0, nullptr};
-        struct ambient_guard {
+        struct ambient_guard { // on every way out of this attempt, retries included
             ~ambient_guard() { t_ambient = nullptr; }
         } clear_on_exit;
         // Where the unit stands when something fails: only a failure before any work may be retried on a
@@ -229,7 +229,6 @@ status database::transact(const scope& where, const std::function<status(soci::s
             else sql << "ROLLBACK";
             return out;
         } catch (const soci::soci_error& e) {
-            t_ambient = nullptr;
             const bool connection_lost = lost(e, sql);
             if (connection_lost) held.mark_broken();
             else roll_back();
@@ -254,12 +253,10 @@ status database::transact(const scope& where, const std::function<status(soci::s
                 log::error("database_error", {{"detail", err.detail}});
             return err;
         } catch (const std::exception& e) { // a bug in the work: roll back, keep the pool whole
-            t_ambient = nullptr;
             roll_back();
             log::error("unit_of_work_failed", {{"detail", e.what()}});
             return make_error(error_kind::internal, "internal_error", "an internal error occurred", e.what());
         } catch (...) {
-            t_ambient = nullptr;
             roll_back();
             throw;
         }

@@ -2,20 +2,13 @@
 #include "identity/identity_service.hpp"
 
 #include "audit/audit_log.hpp"
-#include "core/gate.hpp"
 #include "auth/secrets.hpp"
 #include "db/database.hpp"
 #include "identity/identity_store.hpp"
-#include "log/logger.hpp"
 
 #include <boost/json.hpp>
 
 #include <algorithm>
-#include <atomic>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
-#include <utility>
 #include <cctype>
 #include <regex>
 
@@ -32,20 +25,13 @@ void audit_write(soci::session& sql, const acting& by, const clock& now, std::op
                                     by.request_id, boost::json::serialize(payload), now.now()});
 }
 
-std::string lower(std::string s)
+} // namespace
+
+std::string normalise_email(std::string s)
 {
     std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return s;
 }
-
-// A dummy hash so that an unknown email costs the same time as a wrong password.
-const std::string& dummy_hash(int iterations)
-{
-    static const std::string hash = auth::hash_password("not a real password", iterations);
-    return hash;
-}
-
-} // namespace
 
 status validate_slug(const std::string& slug)
 {
@@ -87,33 +73,9 @@ result<auth::role_grant> validate_grant(auth::principal_kind holder, const std::
     return auth::role_grant{0, *parsed, authority};
 }
 
-// Password hashing is slow on purpose (600,000 PBKDF2 rounds): bounded by a gate (core/gate.hpp), so
-// that six people signing in together all get in and a flood of sign-ins gets 503.
-class hashing_gate : public bounded_gate {
-    using bounded_gate::bounded_gate;
-};
-
-namespace {
-
-int default_hashing_slots()
-{
-    const unsigned cores = std::thread::hardware_concurrency();
-    return cores > 1 ? static_cast<int>(cores) - 1 : 1;
-}
-
-// Back-off after the failures allowed: 1, 2, 4, 8 minutes… up to the lockout.
-std::chrono::minutes back_off(int failures, const login_limits& limits)
-{
-    const int over = std::min(failures - limits.max_failures, 10);
-    return std::min(limits.lockout, std::chrono::minutes{1 << std::max(over, 0)});
-}
-
-} // namespace
-
 identity_service::identity_service(db::database& db, const clock& now, login_limits limits)
     : db_(db), clock_(now), limits_(limits),
-      gate_(std::make_shared<hashing_gate>(limits.hashing_slots > 0 ? limits.hashing_slots : default_hashing_slots(), limits.hashing_queue,
-                                           std::chrono::duration_cast<std::chrono::milliseconds>(limits.hashing_wait)))
+      gate_(make_hashing_gate(limits))
 {
 }
 
@@ -175,7 +137,7 @@ result<provider_org> identity_service::get_provider(const acting& by, std::int64
 result<user> identity_service::create_user(const acting& by, auth::principal_kind kind, std::optional<std::int64_t> tenant_id,
                                            std::optional<std::int64_t> provider_org_id, const new_user& input)
 {
-    const std::string email = lower(input.email);
+    const std::string email = normalise_email(input.email);
     if (auto s = validate_email(email); !s) return s.err();
     if (input.display_name.empty() || input.display_name.size() > 200)
         return make_error(error_kind::bad_request, "invalid_field", "display_name: 1 to 200 characters");
@@ -261,7 +223,7 @@ result<user> identity_service::get_user(const acting& by, std::int64_t user_id)
 result<user> identity_service::find_user_by_email(const acting& by, const std::string& email)
 {
     return db_.transact_value<user>(by.data_scope(), [&](soci::session& sql) -> result<user> {
-        auto u = store::find_user_by_email(sql, lower(email));
+        auto u = store::find_user_by_email(sql, normalise_email(email));
         if (!u) return not_found("user");
         return *u;
     });
@@ -366,76 +328,6 @@ status identity_service::revoke_labelled_tokens(const acting& by, std::int64_t u
             audit_write(sql, by, clock_, u->tenant_id, u->provider_org_id, "token.revoke", "user", user_id,
                         boost::json::object{{"label", label}, {"count", n}});
         return ok_status();
-    });
-}
-
-result<issued_token> identity_service::login(const std::string& request_id, const std::string& client, const std::string& email_in,
-                                             const std::string& password)
-{
-    const std::string email = lower(email_in);
-    const auto refused = make_error(error_kind::unauthorized, "invalid_credentials", "the email or password is wrong");
-    const auto now = clock_.now();
-    const std::string now_text = format_timestamp(now);
-    // The throttle first, and the same for every email: it is keyed on what the caller sent, not on
-    // what exists, so a blocked address learns nothing about the account (issue 15, defect 9).
-    store::login_throttle throttle;
-    int from_client = 0;
-    auto read = db_.transact(db::scope::platform(), [&](soci::session& sql) -> status {
-        throttle = store::find_login_throttle(sql, email, client);
-        from_client = store::recent_failures_from(sql, client, format_timestamp(now - limits_.lockout));
-        return ok_status();
-    });
-    if (!read) return read.err();
-    if (throttle.blocked_until && *throttle.blocked_until > now_text) {
-        log::warn("login_throttled", {{"reason", "email_and_client"}, {"request_id", request_id}});
-        return make_error(error_kind::too_many_requests, "too_many_attempts", "too many failed attempts; try again after " + *throttle.blocked_until);
-    }
-    if (from_client >= limits_.max_failures_per_client) {
-        log::warn("login_throttled", {{"reason", "client"}, {"request_id", request_id}});
-        return make_error(error_kind::too_many_requests, "too_many_attempts",
-                          "too many failed attempts from this address; try again after " + format_timestamp(now + limits_.lockout));
-    }
-
-    auto turn = gate_->enter();
-    if (!turn) return make_error(error_kind::unavailable, "busy", "too many sign-ins at once; try again in a moment");
-    auto state = db_.transact_value<std::optional<store::login_state>>(
-        db::scope::platform(), [&](soci::session& sql) -> result<std::optional<store::login_state>> { return store::find_login(sql, email); });
-    if (!state) return state.err();
-    const bool usable = *state && (*state)->password_hash && (*state)->who.status == "active" && (*state)->organisation_active;
-    // Unknown accounts cost the same hash as real ones.
-    const bool verified = usable ? auth::verify_password(password, *(*state)->password_hash)
-                                 : (auth::verify_password(password, dummy_hash(limits_.password_iterations)), false);
-    if (!verified) {
-        bool blocked = false;
-        auto recorded = db_.transact(db::scope::platform(), [&](soci::session& sql) -> status {
-            auto t = store::find_login_throttle(sql, email, client);
-            ++t.failures;
-            blocked = t.failures >= limits_.max_failures;
-            if (blocked) t.blocked_until = format_timestamp(now + back_off(t.failures, limits_));
-            store::save_login_throttle(sql, email, client, t, now_text);
-            if (usable) {
-                const auto& who = (*state)->who;
-                audit::record(sql, audit::entry{"user:" + std::to_string(who.id), who.tenant_id, who.provider_org_id,
-                                                blocked ? "auth.locked" : "auth.login_failed", "user", std::to_string(who.id), request_id,
-                                                boost::json::serialize(boost::json::object{{"failures", t.failures}, {"client", client}}), now});
-            }
-            return ok_status();
-        });
-        if (!recorded) return recorded.err();
-        log::warn("login_failed", {{"known", usable}, {"blocked", blocked}, {"request_id", request_id}});
-        return refused;
-    }
-    const auto& s = **state;
-    return db_.transact_value<issued_token>(db::scope::platform(), [&](soci::session& sql) -> result<issued_token> {
-        store::clear_login_throttle(sql, email, client);
-        issued_token out;
-        out.secret = auth::new_token_secret();
-        out.info = {0, s.who.id, "session", "login", now_text, format_timestamp(now + limits_.session_lifetime), std::nullopt};
-        out.info.id = store::insert_token(sql, s.who, "session", auth::token_hash(out.secret), "login", now_text, out.info.expires_at);
-        audit::record(sql, audit::entry{"user:" + std::to_string(s.who.id), s.who.tenant_id, s.who.provider_org_id, "auth.login",
-                                        "api_token", std::to_string(out.info.id), request_id,
-                                        boost::json::serialize(to_json(out.info)), now});
-        return out;
     });
 }
 

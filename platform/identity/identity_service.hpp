@@ -5,6 +5,7 @@
 
 #include "auth/principal.hpp"
 #include "core/clock.hpp"
+#include "core/gate.hpp"
 #include "core/result.hpp"
 #include "identity/identity_records.hpp"
 
@@ -91,8 +92,13 @@ private:
     db::database& db_;
     const clock& clock_;
     login_limits limits_;
-    std::shared_ptr<class hashing_gate> gate_;
+    std::shared_ptr<bounded_gate> gate_; // password checks (sign_in.cpp)
 };
+
+// Emails compare in lower case.
+std::string normalise_email(std::string email);
+// The gate password checks go through: limits.hashing_slots at once (0: one fewer than the cores).
+std::shared_ptr<bounded_gate> make_hashing_gate(const login_limits& limits);
 
 // Validation shared with the HTTP layer and the CLI.
 status validate_slug(const std::string& slug);

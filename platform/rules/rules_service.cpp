@@ -131,16 +131,17 @@ result<bool> rules_service::may_name_lead(const identity::acting& by, std::int64
                                           const std::string& lead)
 {
     if (!by.caller || lead == own_slug) return true; // the operator's seed and CLI, or the council's own lots
-    std::vector<long long> leads(64);
-    auto read = db_.transact(by.data_scope(), [&](soci::session& sql) -> status {
+    // Platform scope, as tenant_slug reads: the caller's tenant is in the filter, and only a count comes back.
+    long long found = 0;
+    auto read = db_.transact(db::scope::platform(), [&](soci::session& sql) -> status {
         long long partner = tenant_id;
-        sql << "SELECT DISTINCT lead_tenant_id FROM access_agreements WHERE partner_tenant_id = :p", soci::use(partner), soci::into(leads);
+        sql << "SELECT count(*) FROM access_agreements a JOIN tenants t ON t.id = a.lead_tenant_id "
+               "WHERE a.partner_tenant_id = :p AND t.slug = :s",
+            soci::use(partner), soci::use(lead), soci::into(found);
         return ok_status();
     });
     if (!read) return read.err();
-    for (long long id : leads)
-        if (auto slug = identity::tenant_slug(db_, id); slug && *slug == lead) return true;
-    return false;
+    return found > 0;
 }
 
 result<std::vector<std::string>> rules_service::lead_lots_for(const identity::acting& by, std::int64_t tenant_id,
