@@ -48,9 +48,23 @@ void application::refresh_plugins_until_stopped()
     }
 }
 
-result<std::vector<int>> migrate_database(db::database& db, const clock& now)
+result<std::vector<int>> migrate_database(db::database& runtime, const std::string& owner_url, const clock& now)
 {
-    return db::migrate(db, db::embedded_migrations(), now);
+    if (owner_url.empty()) return db::migrate(runtime, db::embedded_migrations(), now);
+    auto url = db::parse_database_url(owner_url);
+    if (!url) return url.err();
+    if (url->kind != runtime.kind())
+        return make_error(error_kind::bad_request, "invalid_setting", "DPS_DB_MIGRATE_URL and DPS_DB_URL must name the same database");
+    db::database owner(*url, 1);
+    auto applied = db::migrate(owner, db::embedded_migrations(), now);
+    if (!applied || runtime.kind() != db::backend::postgresql) return applied;
+    auto runtime_role = db::current_role(runtime);
+    if (!runtime_role) return runtime_role.err();
+    auto owner_role = db::current_role(owner);
+    if (!owner_role) return owner_role.err();
+    if (*runtime_role != *owner_role)
+        if (auto granted = db::grant_runtime_role(owner, *runtime_role); !granted) return granted.err();
+    return applied;
 }
 
 namespace {
@@ -69,6 +83,10 @@ void warn_if_row_security_bypassed(db::database& db)
     });
     if (bypass)
         log::warn("row_security_bypassed", {{"advice", "connect dpsd as a role without SUPERUSER or BYPASSRLS; see docs/operations.md"}});
+    // A runtime role that owns the tables can disable the audit log's triggers and drop policies.
+    if (auto owns = db::owns_schema_tables(db); owns && *owns)
+        log::warn("runtime_role_owns_schema",
+                  {{"advice", "run dpsd as a role that owns nothing and migrate with DPS_DB_MIGRATE_URL; see docs/operations.md"}});
 }
 
 } // namespace
@@ -86,7 +104,7 @@ result<std::unique_ptr<application>> application::create(const config& settings,
     auto state = db::inspect_schema(*app->db_, db::embedded_migrations());
     if (!state) return state.err();
     if (settings.migrate_on_start) {
-        auto applied = migrate_database(*app->db_, *app->clock_);
+        auto applied = migrate_database(*app->db_, settings.db_migrate_url, *app->clock_);
         if (!applied) return applied.err();
         if (!applied->empty())
             log::info("migrated", {{"database", url->redacted}, {"applied", boost::json::value_from(*applied)}});

@@ -72,7 +72,9 @@ private:
     bool refresher_stop_ = false;
 };
 
-// Opens the database and applies pending migrations; used by dpsctl migrate and at start-up.
-result<std::vector<int>> migrate_database(db::database& db, const clock& now);
+// Applies pending migrations; used by dpsctl migrate and at start-up. With owner_url (PostgreSQL's
+// owner role, DPS_DB_MIGRATE_URL) they run as the owner, who then grants the role `runtime` connects
+// as what dpsd needs (db::grant_runtime_role); without, as runtime's own role.
+result<std::vector<int>> migrate_database(db::database& runtime, const std::string& owner_url, const clock& now);
 
 } // namespace dps::app

@@ -27,16 +27,11 @@ std::string access_rule::describe() const
 access_guard::access_guard(http::router& routes, identity::identity_service& identity) : routes_(routes), identity_(identity)
 {
     // Owners named directly by the path.
-    // Parsed exactly as the handlers parse them (http::id_param), so guard and handler agree on the id.
-    add_resolver("tenant_id", [](const std::string& v) -> result<std::optional<owner>> {
-        auto id = http::id_param(v);
-        if (!id) return std::optional<owner>{};
-        return std::optional<owner>{owner{*id, std::nullopt, std::nullopt, std::nullopt}};
+    add_resolver("tenant_id", [](std::int64_t id, const db::scope&) -> result<std::optional<owner>> {
+        return std::optional<owner>{owner{id, std::nullopt, std::nullopt, std::nullopt}};
     });
-    add_resolver("provider_id", [](const std::string& v) -> result<std::optional<owner>> {
-        auto id = http::id_param(v);
-        if (!id) return std::optional<owner>{};
-        return std::optional<owner>{owner{std::nullopt, *id, std::nullopt, std::nullopt}};
+    add_resolver("provider_id", [](std::int64_t id, const db::scope&) -> result<std::optional<owner>> {
+        return std::optional<owner>{owner{std::nullopt, id, std::nullopt, std::nullopt}};
     });
 }
 
@@ -102,7 +97,10 @@ std::optional<http::response> access_guard::admit(http::request& req, const acce
     if (!allowed && p.is_operator()) return deny(req, &p, forbidden);
 
     if (!allowed && !rule.scope_param.empty()) {
-        auto resolved = resolvers_.at(rule.scope_param)(req.param(rule.scope_param));
+        // Parsed exactly as the handlers parse them (http::id_param), so guard and handler agree on the id.
+        auto id = http::id_param(req.param(rule.scope_param));
+        result<std::optional<owner>> resolved = std::optional<owner>{};
+        if (id) resolved = resolvers_.at(rule.scope_param)(*id, p.data_scope());
         if (!resolved) return http::error_response(resolved.err(), req.request_id);
         const auto& o = *resolved;
         const bool same_owner = o && ((o->tenant_id && p.tenant_id == o->tenant_id) ||

@@ -39,8 +39,10 @@ struct owner {
     std::optional<std::int64_t> user_id;           // for "self" rules
     std::optional<std::int64_t> partner_tenant_id; // an access agreement has two councils
 };
-// Looks up the owner of the object a path parameter names; nullopt when there is no such object.
-using owner_resolver = std::function<result<std::optional<owner>>(const std::string& value)>;
+// Looks up the owner of the object a path parameter names (its id, already parsed); nullopt when
+// there is no such object. It runs in the caller's own data scope, so that on PostgreSQL row-level
+// security hides other tenants' objects from the lookup itself, not only from the handler.
+using owner_resolver = std::function<result<std::optional<owner>>(std::int64_t id, const db::scope& as)>;
 
 using secured_handler = std::function<http::response(http::request&, const principal&)>;
 

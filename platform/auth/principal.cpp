@@ -16,7 +16,7 @@ db::scope principal::data_scope() const
 {
     if (tenant_id) return db::scope::tenant(*tenant_id);
     if (provider_org_id) return db::scope::provider(*provider_org_id);
-    return db::scope::platform();
+    return db::scope::operator_desk();
 }
 
 } // namespace dps::auth

@@ -26,6 +26,11 @@ struct principal {
     std::string display_name;
     std::vector<role_grant> roles;
     std::int64_t token_id = 0;
+    // The credential this request came with: "session" (a password sign-in) or "api", and when it
+    // expires (ISO 8601, UTC). A credential may not create another that outlives it without the
+    // password (identity_service::issue_token), so a stolen one cannot make itself permanent.
+    std::string credential = "api";
+    std::string credential_expires_at;
 
     bool has_role(role r) const;
     bool is_operator() const { return kind == principal_kind::operator_; }

@@ -266,9 +266,9 @@ result<contract> award_service::get_contract(const acting& by, std::int64_t cont
     });
 }
 
-result<std::optional<auth::owner>> award_service::award_owner(std::int64_t award_id)
+result<std::optional<auth::owner>> award_service::award_owner(std::int64_t award_id, const db::scope& as)
 {
-    return db_.transact_value<std::optional<auth::owner>>(db::scope::platform(), [&](soci::session& sql) -> result<std::optional<auth::owner>> {
+    return db_.transact_value<std::optional<auth::owner>>(as, [&](soci::session& sql) -> result<std::optional<auth::owner>> {
         long long key = award_id, tenant = 0;
         sql << "SELECT tenant_id FROM awards WHERE id = :id", soci::use(key), soci::into(tenant);
         if (!sql.got_data()) return std::optional<auth::owner>{};
@@ -276,9 +276,9 @@ result<std::optional<auth::owner>> award_service::award_owner(std::int64_t award
     });
 }
 
-result<std::optional<auth::owner>> award_service::contract_owner(std::int64_t contract_id)
+result<std::optional<auth::owner>> award_service::contract_owner(std::int64_t contract_id, const db::scope& as)
 {
-    return db_.transact_value<std::optional<auth::owner>>(db::scope::platform(), [&](soci::session& sql) -> result<std::optional<auth::owner>> {
+    return db_.transact_value<std::optional<auth::owner>>(as, [&](soci::session& sql) -> result<std::optional<auth::owner>> {
         long long key = contract_id, tenant = 0, provider = 0;
         sql << "SELECT tenant_id, provider_org_id FROM contracts WHERE id = :id", soci::use(key), soci::into(tenant), soci::into(provider);
         if (!sql.got_data()) return std::optional<auth::owner>{};

@@ -43,8 +43,8 @@ public:
     result<std::vector<contract>> contracts(const identity::acting& by);
     result<contract> get_contract(const identity::acting& by, std::int64_t contract_id);
 
-    result<std::optional<auth::owner>> award_owner(std::int64_t award_id);
-    result<std::optional<auth::owner>> contract_owner(std::int64_t contract_id);
+    result<std::optional<auth::owner>> award_owner(std::int64_t award_id, const db::scope& as);
+    result<std::optional<auth::owner>> contract_owner(std::int64_t contract_id, const db::scope& as);
 
     // Variations, extensions and uplifts of this service's contracts. Owned here because the
     // application constructs only this service; the last approval of a variation applies it.

@@ -19,7 +19,7 @@ using auth::role;
 using http::request;
 using http::response;
 
-identity::acting by(const request& req, const auth::principal& p) { return {&p, req.request_id}; }
+identity::acting by(const request& req, const auth::principal& p) { return {&p, req.audited_request_id()}; }
 
 template <class T>
 response reply(const request& req, const result<T>& r, int status = 200)
@@ -155,26 +155,10 @@ response with_id(request& req, const char* param, F&& f)
 
 void add_calloff_routes(auth::access_guard& guard, calloff_service& calloffs, award_service& awards, idempotency& once)
 {
-    guard.add_resolver("call_off_id", [&calloffs](const std::string& v) -> result<std::optional<auth::owner>> {
-        auto id = http::id_param(v);
-        if (!id) return std::optional<auth::owner>{};
-        return calloffs.call_off_owner(*id);
-    });
-    guard.add_resolver("bid_id", [&calloffs](const std::string& v) -> result<std::optional<auth::owner>> {
-        auto id = http::id_param(v);
-        if (!id) return std::optional<auth::owner>{};
-        return calloffs.bid_owner(*id);
-    });
-    guard.add_resolver("award_id", [&awards](const std::string& v) -> result<std::optional<auth::owner>> {
-        auto id = http::id_param(v);
-        if (!id) return std::optional<auth::owner>{};
-        return awards.award_owner(*id);
-    });
-    guard.add_resolver("contract_id", [&awards](const std::string& v) -> result<std::optional<auth::owner>> {
-        auto id = http::id_param(v);
-        if (!id) return std::optional<auth::owner>{};
-        return awards.contract_owner(*id);
-    });
+    guard.add_resolver("call_off_id", [&calloffs](std::int64_t id, const db::scope& as) { return calloffs.call_off_owner(id, as); });
+    guard.add_resolver("bid_id", [&calloffs](std::int64_t id, const db::scope& as) { return calloffs.bid_owner(id, as); });
+    guard.add_resolver("award_id", [&awards](std::int64_t id, const db::scope& as) { return awards.award_owner(id, as); });
+    guard.add_resolver("contract_id", [&awards](std::int64_t id, const db::scope& as) { return awards.contract_owner(id, as); });
 
     // The lead's or a partner's commissioner: the service checks the partner joined the lot.
     guard.add("POST", "/v1/dps/{dps_id}/call-offs", {.roles = kCommissioners}, [&calloffs, &once](request& req, const auth::principal& p) {

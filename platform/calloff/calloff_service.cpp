@@ -265,8 +265,9 @@ result<bid> calloff_service::withdraw_bid(const acting& by, std::int64_t bid_id)
     return db_.transact_value<bid>(by.data_scope(), [&](soci::session& sql) -> result<bid> {
         auto b = load_bid(sql, bid_id);
         if (!b || b->provider_org_id != *by.caller->provider_org_id) return not_found("bid");
+        // As for amending: a provider no longer admitted to the lot (suspended, removed) no longer acts on it.
         auto c = load_call_off(sql, b->call_off_id);
-        if (!c) return not_found("call-off");
+        if (!c || !visible_to(sql, *c, by)) return not_found("call-off");
         const std::string at = format_timestamp(clock_.now());
         if (c->status == "negotiating") {
             if (auto open = in_round(load_negotiation(sql, c->id), b->id, at, "withdrawn"); !open) return open.err();
@@ -467,9 +468,9 @@ result<std::vector<decision>> calloff_service::history(const acting& by, std::in
     });
 }
 
-result<std::optional<auth::owner>> calloff_service::call_off_owner(std::int64_t call_off_id)
+result<std::optional<auth::owner>> calloff_service::call_off_owner(std::int64_t call_off_id, const db::scope& as)
 {
-    return db_.transact_value<std::optional<auth::owner>>(db::scope::platform(), [&](soci::session& sql) -> result<std::optional<auth::owner>> {
+    return db_.transact_value<std::optional<auth::owner>>(as, [&](soci::session& sql) -> result<std::optional<auth::owner>> {
         long long key = call_off_id, tenant = 0;
         sql << "SELECT tenant_id FROM call_offs WHERE id = :id", soci::use(key), soci::into(tenant);
         if (!sql.got_data()) return std::optional<auth::owner>{};
@@ -477,9 +478,9 @@ result<std::optional<auth::owner>> calloff_service::call_off_owner(std::int64_t 
     });
 }
 
-result<std::optional<auth::owner>> calloff_service::bid_owner(std::int64_t bid_id)
+result<std::optional<auth::owner>> calloff_service::bid_owner(std::int64_t bid_id, const db::scope& as)
 {
-    return db_.transact_value<std::optional<auth::owner>>(db::scope::platform(), [&](soci::session& sql) -> result<std::optional<auth::owner>> {
+    return db_.transact_value<std::optional<auth::owner>>(as, [&](soci::session& sql) -> result<std::optional<auth::owner>> {
         long long key = bid_id, provider = 0;
         sql << "SELECT provider_org_id FROM bids WHERE id = :id", soci::use(key), soci::into(provider);
         if (!sql.got_data()) return std::optional<auth::owner>{};

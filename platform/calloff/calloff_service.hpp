@@ -71,8 +71,8 @@ public:
     result<std::vector<decision>> history(const identity::acting& by, std::int64_t call_off_id);
 
     // Owners for the access guard: the calling council.
-    result<std::optional<auth::owner>> call_off_owner(std::int64_t call_off_id);
-    result<std::optional<auth::owner>> bid_owner(std::int64_t bid_id);
+    result<std::optional<auth::owner>> call_off_owner(std::int64_t call_off_id, const db::scope& as);
+    result<std::optional<auth::owner>> bid_owner(std::int64_t bid_id, const db::scope& as);
 
 private:
 

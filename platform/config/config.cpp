@@ -51,6 +51,12 @@ std::vector<setting> settings()
              c.db_url = v;
              return std::nullopt;
          }},
+        {"db-migrate-url", "DPS_DB_MIGRATE_URL",
+         "the schema owner's postgresql://... for migrations; dpsd then runs as DPS_DB_URL's role, which owns nothing (default: DPS_DB_URL)",
+         [](config& c, const std::string& v) -> std::optional<std::string> {
+             c.db_migrate_url = v;
+             return std::nullopt;
+         }},
         {"tls-cert", "DPS_TLS_CERT", "PEM certificate chain file",
          [](config& c, const std::string& v) -> std::optional<std::string> {
              c.tls_cert = v;

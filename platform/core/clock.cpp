@@ -33,6 +33,26 @@ std::string format_timestamp(timestamp t)
     return out;
 }
 
+std::optional<timestamp> parse_timestamp(std::string_view text)
+{
+    using namespace std::chrono;
+    constexpr std::string_view shape = "0000-00-00T00:00:00.000Z";
+    if (text.size() != shape.size()) return std::nullopt;
+    for (std::size_t i = 0; i < shape.size(); ++i) {
+        const bool digit = text[i] >= '0' && text[i] <= '9';
+        if (shape[i] == '0' ? !digit : text[i] != shape[i]) return std::nullopt;
+    }
+    auto num = [&](std::size_t at, int width) {
+        int v = 0;
+        for (int i = 0; i < width; ++i) v = v * 10 + (text[at + static_cast<std::size_t>(i)] - '0');
+        return v;
+    };
+    const year_month_day ymd{year{num(0, 4)}, month{static_cast<unsigned>(num(5, 2))}, day{static_cast<unsigned>(num(8, 2))}};
+    const int h = num(11, 2), m = num(14, 2), s = num(17, 2);
+    if (!ymd.ok() || h > 23 || m > 59 || s > 59) return std::nullopt;
+    return timestamp{sys_days{ymd}} + hours{h} + minutes{m} + seconds{s} + milliseconds{num(20, 3)};
+}
+
 namespace {
 
 std::chrono::sys_seconds last_sunday_0100_utc(std::chrono::year y, std::chrono::month m)

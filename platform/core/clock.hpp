@@ -2,7 +2,9 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace dps {
 
@@ -24,6 +26,8 @@ timestamp system_clock_now();
 
 // "2026-11-25T13:39:42.123Z": fixed width, so text order is time order in both databases.
 std::string format_timestamp(timestamp t);
+// The inverse, for exactly that format ("2024-03-01T12:00:00.000Z"); nullopt for anything else.
+std::optional<timestamp> parse_timestamp(std::string_view text);
 
 // The calendar date in Europe/London at t, as "YYYY-MM-DD": the date a council officer would write.
 // UK civil time is GMT, or BST (GMT+1) from 01:00 UTC on the last Sunday of March to 01:00 UTC on

@@ -36,7 +36,10 @@ const char* begin_transaction(backend kind)
 void apply_scope(backend kind, soci::session& sql, const scope& where)
 {
     if (kind != backend::postgresql) return;
-    const char* level = where.level == scope::kind::platform ? "platform" : where.level == scope::kind::tenant ? "tenant" : "provider";
+    const char* level = where.level == scope::kind::platform    ? "platform"
+                        : where.level == scope::kind::operator_ ? "operator"
+                        : where.level == scope::kind::tenant    ? "tenant"
+                                                                : "provider";
     const std::string tenant = where.level == scope::kind::tenant ? std::to_string(where.id) : "";
     const std::string provider = where.level == scope::kind::provider ? std::to_string(where.id) : "";
     const std::string scope_level = level;

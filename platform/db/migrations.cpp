@@ -81,6 +81,10 @@ result<schema_state> inspect_schema(database& db, const std::vector<migration>& 
 
 result<std::vector<int>> migrate(database& db, const std::vector<migration>& known, const clock& now)
 {
+    // Nothing to do needs no privilege: a runtime role that owns nothing may "migrate" an up-to-date schema.
+    auto state = inspect_schema(db, known);
+    if (!state) return state.err();
+    if (state->up_to_date()) return std::vector<int>{};
     std::vector<int> applied_now;
     for (const auto& m : known) {
         status s = db.transact(scope::platform(), [&](soci::session& sql) -> status {
@@ -110,6 +114,46 @@ result<std::vector<int>> migrate(database& db, const std::vector<migration>& kno
         }
     }
     return applied_now;
+}
+
+result<std::string> current_role(database& db)
+{
+    std::string role;
+    status s = db.with_session([&](soci::session& sql) -> status {
+        sql << "SELECT current_user", soci::into(role);
+        return ok_status();
+    });
+    if (!s) return s.err();
+    return role;
+}
+
+status grant_runtime_role(database& owner, const std::string& runtime_role)
+{
+    if (owner.kind() != backend::postgresql) return ok_status();
+    return owner.transact(scope::platform(), [&](soci::session& sql) -> status {
+        std::string role;
+        sql << "SELECT quote_ident(:r)", soci::use(runtime_role), soci::into(role); // a role name is not SQL
+        for (const auto& statement : migration_lock(owner.kind())) sql << statement;
+        sql << "GRANT USAGE ON SCHEMA public TO " + role;
+        sql << "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + role;
+        sql << "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO " + role;
+        // Records of what happened are appended, never changed.
+        sql << "REVOKE UPDATE, DELETE, TRUNCATE ON audit_log, dps_decisions, call_off_decisions FROM " + role;
+        sql << "REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON schema_migrations FROM " + role;
+        return ok_status();
+    });
+}
+
+result<bool> owns_schema_tables(database& db)
+{
+    if (db.kind() != backend::postgresql) return false;
+    long long owned = 0;
+    status s = db.with_session([&](soci::session& sql) -> status {
+        sql << "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tableowner = current_user", soci::into(owned);
+        return ok_status();
+    });
+    if (!s) return s.err();
+    return owned > 0;
 }
 
 } // namespace dps::db

@@ -36,4 +36,14 @@ result<schema_state> inspect_schema(database& db, const std::vector<migration>& 
 // audited. Re-running is a no-op. Concurrent runs are serialised by the database.
 result<std::vector<int>> migrate(database& db, const std::vector<migration>& known, const clock& now);
 
+// PostgreSQL's two roles (issue 15, defect 10). The owner role owns the schema and applies
+// migrations; dpsd runs as a runtime role that owns nothing, so it cannot disable the audit log's
+// triggers, drop a policy or alter a table. What the runtime role may do is granted here, by the
+// owner, after every migration: read and write the business tables, only append to the audit log
+// and the decision records, only read schema_migrations.
+result<std::string> current_role(database& db); // the role a session of db runs as
+status grant_runtime_role(database& owner, const std::string& runtime_role);
+// Whether the role db connects as owns any table of the schema (then the audit log is not safe from it).
+result<bool> owns_schema_tables(database& db);
+
 } // namespace dps::db

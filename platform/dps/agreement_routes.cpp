@@ -20,7 +20,7 @@ using http::reply;
 using http::reply_list;
 using http::response;
 
-identity::acting by(const request& req, const auth::principal& p) { return {&p, req.request_id}; }
+identity::acting by(const request& req, const auth::principal& p) { return {&p, req.audited_request_id()}; }
 
 
 
@@ -39,11 +39,7 @@ result<std::string> single_field(const request& req, const char* field, std::siz
 
 void add_agreement_routes(auth::access_guard& guard, agreement_service& agreements, dps_service& dps)
 {
-    guard.add_resolver("agreement_id", [&agreements](const std::string& v) -> result<std::optional<auth::owner>> {
-        auto id = http::id_param(v);
-        if (!id) return std::optional<auth::owner>{};
-        return agreements.agreement_owner(*id);
-    });
+    guard.add_resolver("agreement_id", [&agreements](std::int64_t id, const db::scope& as) { return agreements.agreement_owner(id, as); });
 
     guard.add("POST", "/v1/dps/{dps_id}/agreements", {.roles = kOfficers}, [&agreements](request& req, const auth::principal& p) {
         auto id = http::id_param(req.param("dps_id"));

@@ -545,9 +545,9 @@ result<std::vector<spend_authority>> agreement_service::spend_authorities(const 
     });
 }
 
-result<std::optional<auth::owner>> agreement_service::agreement_owner(std::int64_t agreement_id)
+result<std::optional<auth::owner>> agreement_service::agreement_owner(std::int64_t agreement_id, const db::scope& as)
 {
-    return db_.transact_value<std::optional<auth::owner>>(db::scope::platform(), [&](soci::session& sql) -> result<std::optional<auth::owner>> {
+    return db_.transact_value<std::optional<auth::owner>>(as, [&](soci::session& sql) -> result<std::optional<auth::owner>> {
         auto a = load(sql, agreement_id);
         if (!a) return std::optional<auth::owner>{};
         return std::optional<auth::owner>{auth::owner{a->lead_tenant_id, std::nullopt, std::nullopt, a->partner_tenant_id}};

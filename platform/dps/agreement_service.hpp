@@ -75,7 +75,7 @@ public:
                                                 const std::optional<std::string>& approved_by);
     result<std::vector<spend_authority>> spend_authorities(const identity::acting& by, std::int64_t dps_id);
 
-    result<std::optional<auth::owner>> agreement_owner(std::int64_t agreement_id);
+    result<std::optional<auth::owner>> agreement_owner(std::int64_t agreement_id, const db::scope& as);
 
 private:
     // Agreements whose notice has run out (or whose term has ended) become terminated, as "system".

@@ -21,7 +21,7 @@ using http::reply;
 using http::reply_list;
 using http::response;
 
-identity::acting by(const request& req, const auth::principal& p) { return {&p, req.request_id}; }
+identity::acting by(const request& req, const auth::principal& p) { return {&p, req.audited_request_id()}; }
 
 
 
@@ -41,16 +41,8 @@ const std::vector<role> kLeadOfficers{role::tenant_admin, role::commissioner};
 
 void add_dps_routes(auth::access_guard& guard, dps_service& dps)
 {
-    guard.add_resolver("dps_id", [&dps](const std::string& v) -> result<std::optional<auth::owner>> {
-        auto id = http::id_param(v);
-        if (!id) return std::optional<auth::owner>{};
-        return dps.dps_owner(*id);
-    });
-    guard.add_resolver("application_id", [&dps](const std::string& v) -> result<std::optional<auth::owner>> {
-        auto id = http::id_param(v);
-        if (!id) return std::optional<auth::owner>{};
-        return dps.application_owner(*id);
-    });
+    guard.add_resolver("dps_id", [&dps](std::int64_t id, const db::scope& as) { return dps.dps_owner(id, as); });
+    guard.add_resolver("application_id", [&dps](std::int64_t id, const db::scope& as) { return dps.application_owner(id, as); });
 
     guard.add("POST", "/v1/dps", {.roles = kLeadOfficers}, [&dps](request& req, const auth::principal& p) {
         auto o = http::object_with_fields(req.json, {"title", "category", "regime", "term_starts_on", "term_ends_on", "latest_end_on"});

@@ -672,18 +672,18 @@ result<std::vector<decision>> dps_service::history(const acting& by, const std::
     });
 }
 
-result<std::optional<auth::owner>> dps_service::dps_owner(std::int64_t dps_id)
+result<std::optional<auth::owner>> dps_service::dps_owner(std::int64_t dps_id, const db::scope& as)
 {
-    return db_.transact_value<std::optional<auth::owner>>(db::scope::platform(), [&](soci::session& sql) -> result<std::optional<auth::owner>> {
+    return db_.transact_value<std::optional<auth::owner>>(as, [&](soci::session& sql) -> result<std::optional<auth::owner>> {
         auto d = detail::load_dps(sql, dps_id);
         if (!d) return std::optional<auth::owner>{};
         return std::optional<auth::owner>{auth::owner{d->tenant_id, std::nullopt, std::nullopt, std::nullopt}};
     });
 }
 
-result<std::optional<auth::owner>> dps_service::application_owner(std::int64_t application_id)
+result<std::optional<auth::owner>> dps_service::application_owner(std::int64_t application_id, const db::scope& as)
 {
-    return db_.transact_value<std::optional<auth::owner>>(db::scope::platform(), [&](soci::session& sql) -> result<std::optional<auth::owner>> {
+    return db_.transact_value<std::optional<auth::owner>>(as, [&](soci::session& sql) -> result<std::optional<auth::owner>> {
         auto a = load_application(sql, application_id);
         if (!a) return std::optional<auth::owner>{};
         return std::optional<auth::owner>{auth::owner{a->tenant_id, a->provider_org_id, std::nullopt, std::nullopt}};

@@ -58,8 +58,8 @@ public:
     result<std::vector<decision>> history(const identity::acting& by, const std::string& entity_type, std::int64_t entity_id);
 
     // Owners for the access guard.
-    result<std::optional<auth::owner>> dps_owner(std::int64_t dps_id);
-    result<std::optional<auth::owner>> application_owner(std::int64_t application_id);
+    result<std::optional<auth::owner>> dps_owner(std::int64_t dps_id, const db::scope& as);
+    result<std::optional<auth::owner>> application_owner(std::int64_t application_id, const db::scope& as);
 
     const clock& time() const { return clock_; }
 

@@ -26,7 +26,7 @@ namespace {
 constexpr const char* kUsage =
     "usage: dpsctl [settings] COMMAND [ARGS]\n"
     "commands:\n"
-    "  migrate                                  apply pending schema migrations to DPS_DB_URL\n"
+    "  migrate                                  apply pending schema migrations to DPS_DB_URL (as DPS_DB_MIGRATE_URL's owner role, if set)\n"
     "  schema-status                            show applied and pending migrations (exit 3 if behind)\n"
     "  version                                  show this build's version\n"
     "  bootstrap-operator EMAIL [NAME]          create a platform operator (if new) and print a new token once\n"
@@ -110,12 +110,12 @@ int plugin_command(const std::vector<std::string>& words)
     return fail(std::string{"usage: dpsctl plugin check FILE | dpsctl plugin test tenants/<slug>\n"});
 }
 
-int run(const std::vector<std::string>& words, dps::db::database& db, const dps::db::database_url& url)
+int run(const std::vector<std::string>& words, dps::db::database& db, const dps::db::database_url& url, const std::string& migrate_url)
 {
     dps::system_clock clock;
     const std::string& command = words.front();
     if (command == "migrate") {
-        auto applied = dps::app::migrate_database(db, clock);
+        auto applied = dps::app::migrate_database(db, migrate_url, clock);
         if (!applied) return fail(applied.err().message + (applied.err().detail.empty() ? "" : " (" + applied.err().detail + ")"));
         if (applied->empty()) std::printf("%s: schema is up to date\n", url.redacted.c_str());
         for (int v : *applied) std::printf("%s: applied migration %d\n", url.redacted.c_str(), v);
@@ -288,5 +288,5 @@ int main(int argc, char** argv)
     auto url = dps::db::parse_database_url(parsed->settings.db_url);
     if (!url) return fail(url.err().message);
     dps::db::database db(*url, 1);
-    return run(parsed->positional, db, *url);
+    return run(parsed->positional, db, *url, parsed->settings.db_migrate_url);
 }

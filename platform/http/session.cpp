@@ -28,18 +28,23 @@ constexpr std::size_t kHeaderLimit = 16 * 1024;
 constexpr auto kHandshakeTimeout = std::chrono::seconds{10};
 constexpr auto kCloseTimeout = std::chrono::seconds{5};
 
-// A client's request id is echoed only if it is short and plain; otherwise we make one.
-std::string choose_request_id(const bhttp::request<bhttp::string_body>& req)
+// A client's request id is echoed only if it is short and plain (and is marked as the client's
+// wherever it is recorded); otherwise we make one.
+void choose_request_id(const bhttp::request<bhttp::string_body>& raw, request& req)
 {
-    auto it = req.find("x-request-id");
-    if (it != req.end()) {
+    auto it = raw.find("x-request-id");
+    if (it != raw.end()) {
         auto v = it->value();
         const bool plain = !v.empty() && v.size() <= 128 && std::all_of(v.begin(), v.end(), [](char c) {
             return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == ':';
         });
-        if (plain) return std::string{v};
+        if (plain) {
+            req.request_id = std::string{v};
+            req.request_id_from_client = true;
+            return;
+        }
     }
-    return unique_id();
+    req.request_id = unique_id();
 }
 
 bool is_parse_error(const beast::error_code& ec) { return ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category(); }
@@ -189,7 +194,7 @@ void session::handle()
     const auto question = target.find('?');
     req.path = target.substr(0, question);
     if (question != std::string::npos) req.query = target.substr(question + 1);
-    req.request_id = choose_request_id(raw);
+    choose_request_id(raw, req);
     req.remote = remote_;
     for (const auto& field : raw) {
         std::string name{field.name_string()};

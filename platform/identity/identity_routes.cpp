@@ -26,7 +26,7 @@ const std::vector<role> kCouncilRoles{role::tenant_admin, role::commissioner, ro
 
 
 
-acting by(const request& req, const auth::principal& p) { return acting{&p, req.request_id}; }
+acting by(const request& req, const auth::principal& p) { return acting{&p, req.audited_request_id()}; }
 
 result<std::vector<auth::role_grant>> read_roles(const boost::json::object& o, auth::principal_kind holder)
 {
@@ -68,10 +68,8 @@ result<new_user> read_new_user(const boost::json::value& body, auth::principal_k
 
 void add_identity_routes(auth::access_guard& guard, identity_service& identity)
 {
-    guard.add_resolver("user_id", [&identity](const std::string& v) -> result<std::optional<auth::owner>> {
-        auto id = http::id_param(v);
-        if (!id) return std::optional<auth::owner>{};
-        auto u = identity.get_user(acting{}, *id);
+    guard.add_resolver("user_id", [&identity](std::int64_t id, const db::scope& as) -> result<std::optional<auth::owner>> {
+        auto u = identity.get_user_in(as, id);
         if (!u) {
             if (u.err().kind == error_kind::not_found) return std::optional<auth::owner>{};
             return u.err();
@@ -79,10 +77,8 @@ void add_identity_routes(auth::access_guard& guard, identity_service& identity)
         return std::optional<auth::owner>{auth::owner{u->tenant_id, u->provider_org_id, u->id}};
     });
 
-    guard.add_resolver("token_id", [&identity](const std::string& v) -> result<std::optional<auth::owner>> {
-        auto id = http::id_param(v);
-        if (!id) return std::optional<auth::owner>{};
-        auto t = identity.find_token_owner(*id);
+    guard.add_resolver("token_id", [&identity](std::int64_t id, const db::scope& as) -> result<std::optional<auth::owner>> {
+        auto t = identity.find_token_owner(id, as);
         if (!t) return t.err();
         if (!*t) return std::optional<auth::owner>{};
         return std::optional<auth::owner>{auth::owner{(*t)->tenant_id, (*t)->provider_org_id, (*t)->user_id}};
@@ -109,7 +105,7 @@ void add_identity_routes(auth::access_guard& guard, identity_service& identity)
         if (!email) return http::error_response(email.err(), req.request_id);
         if (!password) return http::error_response(password.err(), req.request_id);
         // The peer address, never a client-chosen header: behind a proxy every sign-in shares its address.
-        auto session = identity.login(req.request_id, req.remote.empty() ? "unknown" : req.remote, *email, *password);
+        auto session = identity.login(req.audited_request_id(), req.remote.empty() ? "unknown" : req.remote, *email, *password);
         if (!session) return http::error_response(session.err(), req.request_id);
         auto body = to_json(session->info).as_object();
         body["token"] = session->secret;
@@ -226,13 +222,16 @@ void add_identity_routes(auth::access_guard& guard, identity_service& identity)
     guard.add("POST", "/v1/users/{user_id}/tokens", token_admin, [&identity](request& req, const auth::principal& p) {
         auto id = http::id_param(req.param("user_id"));
         if (!id) return http::error_response(id.err(), req.request_id);
-        auto o = http::object_with_fields(req.json, {"label", "expires_in_days"});
+        auto o = http::object_with_fields(req.json, {"label", "expires_in_days", "password"});
         if (!o) return http::error_response(o.err(), req.request_id);
         auto label = http::optional_string(**o, "label", 100);
         if (!label) return http::error_response(label.err(), req.request_id);
         auto days = http::optional_integer(**o, "expires_in_days", 1, 365);
         if (!days) return http::error_response(days.err(), req.request_id);
-        auto issued = identity.issue_token(by(req, p), *id, label->value_or(""), static_cast<int>(days->value_or(90)));
+        auto password = http::optional_string(**o, "password", 1024);
+        if (!password) return http::error_response(password.err(), req.request_id);
+        auto issued = identity.issue_token(by(req, p), *id, label->value_or(""), *days ? std::optional<int>{static_cast<int>(**days)} : std::nullopt, *password,
+                                           req.remote.empty() ? "unknown" : req.remote);
         if (!issued) return http::error_response(issued.err(), req.request_id);
         auto body = to_json(issued->info).as_object();
         body["token"] = issued->secret; // shown once; only its hash is stored

@@ -63,16 +63,20 @@ public:
     result<std::vector<user>> list_tenant_users(const acting& by, std::int64_t tenant_id);
     result<std::vector<user>> list_provider_users(const acting& by, std::int64_t provider_org_id);
     result<user> get_user(const acting& by, std::int64_t user_id);
+    result<user> get_user_in(const db::scope& as, std::int64_t user_id); // for access checks, in the caller's scope
     result<user> find_user_by_email(const acting& by, const std::string& email);
     result<user> grant_role(const acting& by, std::int64_t user_id, const auth::role_grant& grant);
     status revoke_role(const acting& by, std::int64_t user_id, std::int64_t grant_id);
     status set_password(const acting& by, std::int64_t user_id, const std::string& password);
 
-    // API tokens last 1 to 365 days; the secret is returned once and only its hash is kept.
-    result<issued_token> issue_token(const acting& by, std::int64_t user_id, const std::string& label, int days);
+    // API tokens last 1 to 365 days; the secret is returned once and only its hash is kept. A caller
+    // asking for a token that would outlive its own credential must send its password (checked and
+    // throttled as a sign-in from `client`); the command line (no caller) is not asked.
+    result<issued_token> issue_token(const acting& by, std::int64_t user_id, const std::string& label, std::optional<int> days,
+                                     const std::optional<std::string>& password = std::nullopt, const std::string& client = "unknown");
     result<std::vector<token_info>> list_tokens(const acting& by, std::int64_t user_id);
     status revoke_token(const acting& by, std::int64_t token_id);
-    result<std::optional<token_owner>> find_token_owner(std::int64_t token_id); // for access checks
+    result<std::optional<token_owner>> find_token_owner(std::int64_t token_id, const db::scope& as); // for access checks
     // Revokes a user's earlier tokens carrying this label (demo seeding re-issues them).
     status revoke_labelled_tokens(const acting& by, std::int64_t user_id, const std::string& label);
 
@@ -86,6 +90,9 @@ public:
     const clock& time() const { return clock_; }
 
 private:
+    // The throttled, gated password check behind sign-in and re-confirmation (sign_in.cpp).
+    result<user> check_password(const std::string& request_id, const std::string& client, const std::string& email,
+                                const std::string& password);
     result<user> create_user(const acting& by, auth::principal_kind kind, std::optional<std::int64_t> tenant_id,
                              std::optional<std::int64_t> provider_org_id, const new_user& input);
 

@@ -270,7 +270,7 @@ std::optional<auth::principal> principal_for_token(soci::session& sql, const std
     std::optional<auth::principal> p;
     {
         soci::rowset<soci::row> rows =
-            (sql.prepare << "SELECT u.id, u.kind, u.tenant_id, u.provider_org_id, u.email, u.display_name, t.id "
+            (sql.prepare << "SELECT u.id, u.kind, u.tenant_id, u.provider_org_id, u.email, u.display_name, t.id, t.kind, t.expires_at "
                             "FROM api_tokens t JOIN users u ON u.id = t.user_id "
                             "LEFT JOIN tenants tn ON tn.id = u.tenant_id "
                             "LEFT JOIN provider_organisations po ON po.id = u.provider_org_id "
@@ -286,6 +286,8 @@ std::optional<auth::principal> principal_for_token(soci::session& sql, const std
             found.email = text_at(r, 4);
             found.display_name = text_at(r, 5);
             found.token_id = int_at(r, 6);
+            found.credential = text_at(r, 7);
+            found.credential_expires_at = text_at(r, 8);
             p = std::move(found);
         }
     }

@@ -49,8 +49,8 @@ std::shared_ptr<bounded_gate> make_hashing_gate(const login_limits& limits)
                                           std::chrono::duration_cast<std::chrono::milliseconds>(limits.hashing_wait));
 }
 
-result<issued_token> identity_service::login(const std::string& request_id, const std::string& client, const std::string& email_in,
-                                             const std::string& password)
+result<user> identity_service::check_password(const std::string& request_id, const std::string& client, const std::string& email_in,
+                                              const std::string& password)
 {
     const std::string email = normalise_email(email_in);
     const auto now = clock_.now();
@@ -102,14 +102,24 @@ result<issued_token> identity_service::login(const std::string& request_id, cons
         log::warn("login_failed", {{"known", usable}, {"blocked", blocked}, {"request_id", request_id}});
         return make_error(error_kind::unauthorized, "invalid_credentials", "the email or password is wrong");
     }
-    const auto& s = *state;
+    return state->who;
+}
+
+result<issued_token> identity_service::login(const std::string& request_id, const std::string& client, const std::string& email_in,
+                                             const std::string& password)
+{
+    auto who = check_password(request_id, client, email_in, password);
+    if (!who) return who.err();
+    const std::string email = normalise_email(email_in);
+    const auto now = clock_.now();
+    const std::string now_text = format_timestamp(now);
     return db_.transact_value<issued_token>(db::scope::platform(), [&](soci::session& sql) -> result<issued_token> {
         store::clear_login_throttle(sql, email, client);
         issued_token out;
         out.secret = auth::new_token_secret();
-        out.info = {0, s.who.id, "session", "login", now_text, format_timestamp(now + limits_.session_lifetime), std::nullopt};
-        out.info.id = store::insert_token(sql, s.who, "session", auth::token_hash(out.secret), "login", now_text, out.info.expires_at);
-        audit::record(sql, audit::entry{"user:" + std::to_string(s.who.id), s.who.tenant_id, s.who.provider_org_id, "auth.login",
+        out.info = {0, who->id, "session", "login", now_text, format_timestamp(now + limits_.session_lifetime), std::nullopt};
+        out.info.id = store::insert_token(sql, *who, "session", auth::token_hash(out.secret), "login", now_text, out.info.expires_at);
+        audit::record(sql, audit::entry{"user:" + std::to_string(who->id), who->tenant_id, who->provider_org_id, "auth.login",
                                         "api_token", std::to_string(out.info.id), request_id,
                                         boost::json::serialize(to_json(out.info)), now});
         return out;

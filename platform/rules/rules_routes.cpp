@@ -17,7 +17,7 @@ using auth::role;
 using http::request;
 using http::response;
 
-identity::acting by(const request& req, const auth::principal& p) { return {&p, req.request_id}; }
+identity::acting by(const request& req, const auth::principal& p) { return {&p, req.audited_request_id()}; }
 
 boost::json::value report_json(const plugins::fixture_report& report)
 {

@@ -7,9 +7,9 @@
 bench_calloffs() {
   pg_start_throwaway
   local psql=(psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U dps)
-  "${psql[@]}" -d postgres -c "CREATE ROLE dps_app LOGIN NOSUPERUSER NOBYPASSRLS" -c "CREATE DATABASE dps_bench OWNER dps_app"
-  local url="postgresql://dps_app@127.0.0.1:$PG_PORT/dps_bench"
-  DPS_DB_URL=$url "$build_dir/platform/dpsctl" migrate >/dev/null
+  pg_create_app_database dps_bench
+  local url=$APP_DB_URL
+  DPS_DB_URL=$url DPS_DB_MIGRATE_URL=$OWNER_DB_URL "$build_dir/platform/dpsctl" migrate >/dev/null
   DPS_DB_URL=$url "$build_dir/platform/dpsctl" seed-demo --seed "$root/tenants/demo-seed.json" --out "$work/tokens.json" >/dev/null 2>&1
   # shellcheck disable=SC1091
   source "$work/tokens.env"

@@ -42,3 +42,20 @@ pg_stop_throwaway() {
     rm -rf "$PG_DIR"
   fi
 }
+
+# Creates database $1 on the throwaway cluster the way production runs it (docs/operations.md): the
+# owner role dps_owner owns it and migrates; dpsd runs as dps_app, which owns nothing. Sets
+# APP_DB_URL (for DPS_DB_URL) and OWNER_DB_URL (for DPS_DB_MIGRATE_URL).
+pg_create_app_database() {
+  local name=$1
+  local psql=(psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U dps -d postgres)
+  local role
+  for role in dps_owner dps_app; do
+    "${psql[@]}" -c "DO \$\$ BEGIN CREATE ROLE $role LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEROLE NOCREATEDB;
+                     EXCEPTION WHEN duplicate_object THEN NULL; END \$\$" >/dev/null
+  done
+  "${psql[@]}" -c "CREATE DATABASE $name OWNER dps_owner" >/dev/null
+  APP_DB_URL="postgresql://dps_app@127.0.0.1:$PG_PORT/$name"
+  OWNER_DB_URL="postgresql://dps_owner@127.0.0.1:$PG_PORT/$name"
+  export APP_DB_URL OWNER_DB_URL
+}

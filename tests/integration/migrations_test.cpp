@@ -21,7 +21,7 @@ namespace {
 
 struct migrations_fixture : ::testing::Test {
     test::scratch_database scratch;
-    db::database database{*db::parse_database_url(scratch.url()), 2};
+    db::database database{*db::parse_database_url(scratch.owner_url()), 2}; // migrations run as the schema owner
     system_clock clock;
 
     long long count(const std::string& query)
@@ -159,7 +159,7 @@ TEST_F(migrations_fixture, ConcurrentMigrationRunsApplyEachMigrationOnce)
     std::vector<std::string> failures;
     for (int i = 0; i < 4; ++i)
         runners.emplace_back([&] {
-            db::database own(*db::parse_database_url(scratch.url()), 1);
+            db::database own(*db::parse_database_url(scratch.owner_url()), 1);
             auto applied = db::migrate(own, db::embedded_migrations(), clock);
             if (!applied) {
                 std::lock_guard lock(mutex);

@@ -16,7 +16,7 @@ namespace {
 
 struct negotiation_migration : ::testing::Test {
     test::scratch_database scratch;
-    db::database database{*db::parse_database_url(scratch.url()), 2};
+    db::database database{*db::parse_database_url(scratch.owner_url()), 2}; // migrations run as the schema owner
     system_clock clock;
 
     status run(const std::string& statement)

@@ -41,7 +41,7 @@ identity_fixture::identity_fixture(std::shared_ptr<const clock> now) : platform(
 
     auto add = [&](const std::string& key, result<identity::user> u) {
         auto created = must(std::move(u), key.c_str());
-        auto token = must(ids.issue_token(cli, created.id, "test", 1), "token");
+        auto token = must(ids.issue_token(cli, created.id, "test", 30), "token");
         members[key] = member{created, token.secret};
     };
     add("operator", ids.create_operator(cli, {"operator@test.example", "Operator", std::nullopt, {}}));
@@ -71,7 +71,7 @@ identity_fixture::identity_fixture(std::shared_ptr<const clock> now) : platform(
 std::string identity_fixture::fresh_token(const std::string& key)
 {
     const identity::acting cli{nullptr, "fixture"};
-    return must(identity().issue_token(cli, members.at(key).who.id, "test", 1), "token").secret;
+    return must(identity().issue_token(cli, members.at(key).who.id, "test", 30), "token").secret;
 }
 
 } // namespace dps::test

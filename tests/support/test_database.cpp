@@ -28,9 +28,10 @@ std::string admin_url()
     return url;
 }
 
-// The admin URL's host and port, for the unprivileged application role on another database.
-// The platform must not connect as a superuser: superusers bypass row-level security.
-std::string app_url(const std::string& admin, const std::string& database)
+// The admin URL's host and port, for an unprivileged role on another database. The platform must
+// not connect as a superuser (superusers bypass row-level security), nor as the schema's owner
+// (who can disable the audit log's triggers): dps_owner owns the database, dps_app runs the tests.
+std::string role_url(const std::string& admin, const std::string& role, const std::string& database)
 {
     char* problem = nullptr;
     PQconninfoOption* options = PQconninfoParse(admin.c_str(), &problem);
@@ -42,7 +43,7 @@ std::string app_url(const std::string& admin, const std::string& database)
         if (std::string{o->keyword} == "port") port = o->val;
     }
     PQconninfoFree(options);
-    return "postgresql://dps_app@" + host + ":" + port + "/" + database;
+    return "postgresql://" + role + "@" + host + ":" + port + "/" + database;
 }
 
 } // namespace
@@ -72,12 +73,15 @@ scratch_database::scratch_database() : kind_(backend_under_test())
         std::filesystem::create_directories(dir);
         name_ = (dir / ("t_" + suffix + ".db")).string();
         url_ = "sqlite:" + name_;
+        owner_url_ = url_;
     } else {
         name_ = "dps_t_" + suffix;
-        admin_exec("DO $$ BEGIN CREATE ROLE dps_app LOGIN NOSUPERUSER NOBYPASSRLS; "
-                   "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$");
-        admin_exec("CREATE DATABASE " + name_ + " OWNER dps_app");
-        url_ = app_url(admin_url(), name_);
+        for (const char* role : {"dps_owner", "dps_app"})
+            admin_exec(std::string{"DO $$ BEGIN CREATE ROLE "} + role + " LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEROLE NOCREATEDB; "
+                       "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$");
+        admin_exec("CREATE DATABASE " + name_ + " OWNER dps_owner");
+        url_ = role_url(admin_url(), "dps_app", name_);
+        owner_url_ = role_url(admin_url(), "dps_owner", name_);
     }
 }
 

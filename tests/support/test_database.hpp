@@ -18,7 +18,8 @@ public:
     scratch_database(const scratch_database&) = delete;
     scratch_database& operator=(const scratch_database&) = delete;
 
-    const std::string& url() const { return url_; }
+    const std::string& url() const { return url_; }             // the runtime role (dps_app on PostgreSQL)
+    const std::string& owner_url() const { return owner_url_; } // the schema owner, who migrates (the same file on SQLite)
     const std::string& name() const { return name_; } // PostgreSQL database name, or SQLite file
     db::backend kind() const { return kind_; }
 
@@ -28,6 +29,7 @@ public:
 private:
     db::backend kind_;
     std::string url_;
+    std::string owner_url_;
     std::string name_;
 };
 

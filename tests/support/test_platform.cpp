@@ -12,6 +12,7 @@ config test_config(const scratch_database& db)
     config c;
     c.listen = {"127.0.0.1", 0};
     c.db_url = db.url();
+    c.db_migrate_url = db.owner_url();
     c.tls_cert = test_certificate().cert;
     c.tls_key = test_certificate().key;
     c.threads = 2;
