@@ -53,7 +53,11 @@ response json_response(int status, const boost::json::value& body)
 response error_response(const error& e, std::string_view request_id)
 {
     boost::json::object inner{{"code", e.code}, {"message", e.message}, {"request_id", request_id}};
-    return json_response(http_status(e.kind), boost::json::object{{"error", std::move(inner)}});
+    auto r = json_response(http_status(e.kind), boost::json::object{{"error", std::move(inner)}});
+    // The database or a gate is momentarily unavailable: clients and proxies may retry after a second
+    // (a connection pool recovers as soon as PostgreSQL is back; scripts/chaos measures it).
+    if (e.kind == error_kind::unavailable) r.headers.emplace_back("Retry-After", "1");
+    return r;
 }
 
 } // namespace dps::http

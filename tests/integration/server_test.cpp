@@ -281,6 +281,7 @@ TEST(PostgresqlOnly, ReadinessFollowsTheDatabaseAndRecovers)
         auto down = client.get("/readyz");
         EXPECT_EQ(down.status, 503);
         EXPECT_EQ(down.json().at("error").at("code"), "database_unavailable");
+        EXPECT_EQ(down.header("retry-after"), "1");
     }
     EXPECT_EQ(client.get("/healthz").status, 200) << "liveness does not depend on the database";
 
