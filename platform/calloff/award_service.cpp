@@ -144,23 +144,26 @@ result<award> award_service::decide(const acting& by, std::int64_t award_id, con
         const std::string at = format_timestamp(clock_.now()), actor = by.actor(), comment_v = comment.value_or("");
         soci::indicator comment_i = comment ? soci::i_ok : soci::i_null;
         long long step_id = step->id, award_key = a->id;
-        const std::string step_status = decision == "approve" ? "approved" : "rejected";
+        auto step_to = next_state(lifecycle::approval, step->status, decision);
+        if (!step_to) return step_to.err();
+        const std::string& step_status = *step_to;
         sql << "UPDATE award_approvals SET status = :s, decided_by = :by, comment = :c, decided_at = :at WHERE id = :id",
             soci::use(step_status), soci::use(actor), soci::use(comment_v, comment_i), soci::use(at), soci::use(step_id);
         std::string consulted;
         for (const auto& name : step->in_consultation_with) consulted += (consulted.empty() ? "" : ", ") + name;
-        record(sql, *c, a->provider_org_id, "award_approval", step->id, decision, std::string{"pending"}, step_status,
+        record(sql, *c, a->provider_org_id, "award_approval", step->id, decision, step->status, step_status,
                step->authority + (consulted.empty() ? "" : " in consultation with " + consulted) + (comment ? ": " + *comment : ""), by,
                clock_);
         const bool last = step == &a->approvals.back();
         const bool changes_contract = a->kind != "award";
         if (decision == "reject" && changes_contract) {
-            reject_change(sql, *a, *c, comment, by, clock_);
+            if (auto s = reject_change(sql, *a, *c, comment, by, clock_); !s) return s.err();
             return *load_award(sql, a->id);
         }
         if (decision == "reject") {
-            sql << "UPDATE awards SET status = 'rejected', decided_at = :at WHERE id = :id", soci::use(at), soci::use(award_key);
-            record(sql, *c, a->provider_org_id, "award", a->id, "reject", a->status, "rejected", comment, by, clock_);
+            sql << "UPDATE awards SET status = :s, decided_at = :at WHERE id = :id", soci::use(*award_to), soci::use(at),
+                soci::use(award_key);
+            record(sql, *c, a->provider_org_id, "award", a->id, "reject", a->status, *award_to, comment, by, clock_);
             auto call_off_to = next_state(lifecycle::call_off, c->status, "award_rejected");
             if (!call_off_to) return call_off_to.err(); // rolls the whole decision back: never an unchecked move
             move_call_off(sql, *c, "award_rejected", *call_off_to, comment, by, clock_);
@@ -180,8 +183,8 @@ result<award> award_service::decide(const acting& by, std::int64_t award_id, con
         if (auto ok = within_authority(sql, a->tenant_id, a->value_pence, authorities_for(sql, a->tenant_id, c->dps_id, c->starts_on, declared));
             !ok)
             return ok.err();
-        sql << "UPDATE awards SET status = 'approved', decided_at = :at WHERE id = :id", soci::use(at), soci::use(award_key);
-        record(sql, *c, a->provider_org_id, "award", a->id, "approve", a->status, "approved", std::nullopt, by, clock_);
+        sql << "UPDATE awards SET status = :s, decided_at = :at WHERE id = :id", soci::use(*award_to), soci::use(at), soci::use(award_key);
+        record(sql, *c, a->provider_org_id, "award", a->id, "approve", a->status, *award_to, std::nullopt, by, clock_);
         auto won = load_bid(sql, a->bid_id);
         const std::string ends_on = add_days(c->starts_on, c->duration_weeks * 7 - 1);
         long long contract_id = 0, call_off_key = c->id, dps = c->dps_id, lot = c->lot_id, provider = a->provider_org_id,

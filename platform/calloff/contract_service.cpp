@@ -3,6 +3,7 @@
 
 #include "calloff/calloff_store.hpp"
 #include "calloff/contract_terms.hpp"
+#include "calloff/lifecycles.hpp"
 #include "calloff/spend_check.hpp"
 #include "core/money.hpp"
 #include "db/database.hpp"
@@ -152,13 +153,15 @@ status contract_service::settle()
         const acting system{nullptr, "-", "system"};
         for (auto id : due) {
             auto c = load_contract(sql, id, lock_rows(db_.kind()));
-            if (!c || c->status != "active" || c->ends_on >= today) continue; // another reader ended it first
+            if (!c || c->ends_on >= today) continue;
+            auto to = next_state(lifecycle::contract, c->status, "end");
+            if (!to) continue; // another reader ended it first
             long long key = id;
             const std::string at = format_timestamp(clock_.now());
-            sql << "UPDATE contracts SET status = 'ended', updated_at = :at WHERE id = :id", soci::use(at), soci::use(key);
+            sql << "UPDATE contracts SET status = :s, updated_at = :at WHERE id = :id", soci::use(*to), soci::use(at), soci::use(key);
             auto co = load_call_off(sql, c->call_off_id);
-            record(sql, *co, c->provider_org_id, "contract", id, "end", std::string{"active"}, "ended",
-                   "the contract's term ended on " + c->ends_on, system, clock_);
+            record(sql, *co, c->provider_org_id, "contract", id, "end", c->status, *to, "the contract's term ended on " + c->ends_on,
+                   system, clock_);
         }
         return ok_status();
     });
@@ -399,29 +402,40 @@ status apply_approved_change(soci::session& sql, db::backend kind, const award& 
     const contract_terms to{change->hourly_rate_after, change->hours_after, change->weekly_cost_after, change->block_hours_after,
                             change->block_discount_after, change->ends_on_after};
     write_terms(sql, c->id, to, change->value_after_pence, "active", now);
+    auto change_to = next_state(lifecycle::contract_change, change->status, "apply");
+    if (!change_to) return change_to.err();
+    auto award_to = next_state(lifecycle::award, a.status, "approve");
+    if (!award_to) return award_to.err();
     const std::string at = format_timestamp(now.now());
     long long change_key = change->id, award_key = a.id;
-    sql << "UPDATE contract_changes SET status = 'applied', decided_at = :at WHERE id = :id", soci::use(at), soci::use(change_key);
-    sql << "UPDATE awards SET status = 'approved', decided_at = :at WHERE id = :id", soci::use(at), soci::use(award_key);
-    record(sql, co, a.provider_org_id, "award", a.id, "approve", a.status, "approved", std::nullopt, by, now);
+    sql << "UPDATE contract_changes SET status = :s, decided_at = :at WHERE id = :id", soci::use(*change_to), soci::use(at),
+        soci::use(change_key);
+    sql << "UPDATE awards SET status = :s, decided_at = :at WHERE id = :id", soci::use(*award_to), soci::use(at), soci::use(award_key);
+    record(sql, co, a.provider_org_id, "award", a.id, "approve", a.status, *award_to, std::nullopt, by, now);
     const std::string summary = pounds(change->value_before_pence) + " to " + pounds(change->value_after_pence) + " from " + change->effective_on;
-    record(sql, co, a.provider_org_id, "contract_change", change->id, "apply", std::string{"pending"}, "applied", summary, by, now);
+    record(sql, co, a.provider_org_id, "contract_change", change->id, "apply", change->status, *change_to, summary, by, now);
     record(sql, co, a.provider_org_id, "contract", c->id, a.kind == "extension" ? "extend" : "vary", c->status, "active", summary, by, now);
     return ok_status();
 }
 
-void reject_change(soci::session& sql, const award& a, const call_off& co, const std::optional<std::string>& comment, const acting& by,
-                   const clock& now)
+status reject_change(soci::session& sql, const award& a, const call_off& co, const std::optional<std::string>& comment, const acting& by,
+                     const clock& now)
 {
+    auto award_to = next_state(lifecycle::award, a.status, "reject");
+    if (!award_to) return award_to.err();
     const std::string at = format_timestamp(now.now());
     long long award_key = a.id;
-    sql << "UPDATE awards SET status = 'rejected', decided_at = :at WHERE id = :id", soci::use(at), soci::use(award_key);
-    record(sql, co, a.provider_org_id, "award", a.id, "reject", a.status, "rejected", comment, by, now);
+    sql << "UPDATE awards SET status = :s, decided_at = :at WHERE id = :id", soci::use(*award_to), soci::use(at), soci::use(award_key);
+    record(sql, co, a.provider_org_id, "award", a.id, "reject", a.status, *award_to, comment, by, now);
     if (auto change = change_for_award(sql, a.id)) {
+        auto change_to = next_state(lifecycle::contract_change, change->status, "reject");
+        if (!change_to) return change_to.err();
         long long change_key = change->id;
-        sql << "UPDATE contract_changes SET status = 'rejected', decided_at = :at WHERE id = :id", soci::use(at), soci::use(change_key);
-        record(sql, co, a.provider_org_id, "contract_change", change->id, "reject", std::string{"pending"}, "rejected", comment, by, now);
+        sql << "UPDATE contract_changes SET status = :s, decided_at = :at WHERE id = :id", soci::use(*change_to), soci::use(at),
+            soci::use(change_key);
+        record(sql, co, a.provider_org_id, "contract_change", change->id, "reject", change->status, *change_to, comment, by, now);
     }
+    return ok_status();
 }
 
 } // namespace store

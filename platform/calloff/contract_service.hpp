@@ -71,7 +71,7 @@ status apply_approved_change(soci::session& sql, db::backend kind, const award& 
                              const std::optional<plugins::spend_authority>& declared, const identity::acting& by,
                              const clock& now);
 // A rejected variation or extension: the contract stays as it was.
-void reject_change(soci::session& sql, const award& a, const call_off& c, const std::optional<std::string>& comment,
+status reject_change(soci::session& sql, const award& a, const call_off& c, const std::optional<std::string>& comment,
                    const identity::acting& by, const clock& now);
 
 } // namespace store

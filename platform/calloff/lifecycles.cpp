@@ -6,68 +6,73 @@
 namespace dps::calloff {
 namespace {
 
-struct move {
-    std::string_view from, action, to;
-};
-
 // A call-off: drafted, published (open for bids until its deadline), scored, perhaps negotiated
 // once (shortlisted bids make best and final offers until the round's deadline, then are scored
 // again), awarded through the approval route, or closed unfilled when the council buys a spot
 // placement instead. No award while a negotiation round is open; one round per call-off is the
 // service's check (a call-off evaluated after its round cannot open another).
 constexpr std::array kCallOffMoves{
-    move{"draft", "publish", "open"},          move{"draft", "cancel", "cancelled"},
-    move{"open", "evaluate", "evaluated"},     move{"open", "close_unfilled", "unfilled"},
-    move{"evaluated", "propose_award", "awarding"}, move{"evaluated", "close_unfilled", "unfilled"},
-    move{"evaluated", "negotiate", "negotiating"}, move{"negotiating", "evaluate", "evaluated"},
-    move{"negotiating", "close_unfilled", "unfilled"},
-    move{"awarding", "award_rejected", "evaluated"}, move{"awarding", "contract", "awarded"},
+    transition{"draft", "publish", "open"},          transition{"draft", "cancel", "cancelled"},
+    transition{"open", "evaluate", "evaluated"},     transition{"open", "close_unfilled", "unfilled"},
+    transition{"evaluated", "propose_award", "awarding"}, transition{"evaluated", "close_unfilled", "unfilled"},
+    transition{"evaluated", "negotiate", "negotiating"}, transition{"negotiating", "evaluate", "evaluated"},
+    transition{"negotiating", "close_unfilled", "unfilled"},
+    transition{"awarding", "award_rejected", "evaluated"}, transition{"awarding", "contract", "awarded"},
 };
 
 constexpr std::array kBidMoves{
-    move{"submitted", "amend", "submitted"},       move{"submitted", "withdraw", "withdrawn"},
-    move{"submitted", "award", "awarded"},         move{"submitted", "lose", "unsuccessful"},
+    transition{"submitted", "amend", "submitted"},     transition{"submitted", "withdraw", "withdrawn"},
+    transition{"submitted", "award", "awarded"},       transition{"submitted", "lose", "unsuccessful"},
     // A negotiation round: the bid is shortlisted, then its provider makes a best and final offer.
-    move{"submitted", "shortlist", "submitted"},   move{"submitted", "bafo", "submitted"},
+    transition{"submitted", "shortlist", "submitted"}, transition{"submitted", "bafo", "submitted"},
 };
 
+// An award, variation or extension waits for its approval route; the last approval (within the
+// spend authority) approves it, any rejection rejects it.
 constexpr std::array kAwardMoves{
-    move{"pending", "approve", "approved"},
-    move{"pending", "reject", "rejected"},
+    transition{"pending", "approve", "approved"},
+    transition{"pending", "reject", "rejected"},
 };
 
-template <std::size_t N>
-const move* find(const std::array<move, N>& moves, std::string_view from, std::string_view action)
-{
-    for (const auto& m : moves)
-        if (m.from == from && m.action == action) return &m;
-    return nullptr;
-}
+// One step of an approval route, decided once by an approver holding its authority.
+constexpr std::array kApprovalMoves{
+    transition{"pending", "approve", "approved"},
+    transition{"pending", "reject", "rejected"},
+};
 
-const char* noun(lifecycle which)
-{
-    switch (which) {
-    case lifecycle::call_off: return "call-off";
-    case lifecycle::bid: return "bid";
-    case lifecycle::award: return "award";
-    }
-    return "object";
-}
+// A contract runs until its end date passes, when the platform ends it. 'terminate' (ending early)
+// is in the schema's states; no route performs it yet.
+constexpr std::array kContractMoves{
+    transition{"active", "end", "ended"},
+    transition{"active", "terminate", "terminated"},
+};
+
+// A variation or extension of a contract: applied when its award is approved, else rejected.
+constexpr std::array kContractChangeMoves{
+    transition{"pending", "apply", "applied"},
+    transition{"pending", "reject", "rejected"},
+};
+
+constexpr lifecycle_table kCallOff{"call-off", kCallOffMoves};
+constexpr lifecycle_table kBid{"bid", kBidMoves};
+constexpr lifecycle_table kAward{"award", kAwardMoves};
+constexpr lifecycle_table kApproval{"approval", kApprovalMoves};
+constexpr lifecycle_table kContract{"contract", kContractMoves};
+constexpr lifecycle_table kContractChange{"contract change", kContractChangeMoves};
 
 } // namespace
 
-result<std::string> next_state(lifecycle which, std::string_view from, std::string_view action)
+const lifecycle_table& table(lifecycle which)
 {
-    const move* m = nullptr;
     switch (which) {
-    case lifecycle::call_off: m = find(kCallOffMoves, from, action); break;
-    case lifecycle::bid: m = find(kBidMoves, from, action); break;
-    case lifecycle::award: m = find(kAwardMoves, from, action); break;
+    case lifecycle::call_off: return kCallOff;
+    case lifecycle::bid: return kBid;
+    case lifecycle::award: return kAward;
+    case lifecycle::approval: return kApproval;
+    case lifecycle::contract: return kContract;
+    case lifecycle::contract_change: return kContractChange;
     }
-    if (m) return std::string{m->to};
-    return make_error(error_kind::conflict, "illegal_transition",
-                      std::string{"cannot "} + std::string{action} + " a " + noun(which) + " that is " + std::string{from},
-                      std::string{from});
+    return kCallOff; // unreachable: every enumerator is handled above
 }
 
 } // namespace dps::calloff

@@ -369,14 +369,14 @@ result<access_agreement> agreement_service::give_notice(const acting& by, std::i
         const std::string end = std::min(*effective, a->ends_on);
         const std::string from = a->status, at = format_timestamp(clock_.now()), side = lead ? "lead" : "partner";
         long long key = a->id;
-        sql << "UPDATE access_agreements SET status = 'notice_given', notice_given_on = :g, notice_given_by = :b, effective_end_on = :e, "
+        sql << "UPDATE access_agreements SET status = :s, notice_given_on = :g, notice_given_by = :b, effective_end_on = :e, "
                "updated_at = :at WHERE id = :id",
-            soci::use(given_on), soci::use(side), soci::use(end), soci::use(at), soci::use(key);
-        a->status = "notice_given";
+            soci::use(*to), soci::use(given_on), soci::use(side), soci::use(end), soci::use(at), soci::use(key);
+        a->status = *to;
         // No fees for agreement years that would start after the agreement has ended.
         sql << "DELETE FROM agreement_fees WHERE agreement_id = :id AND paid_on IS NULL AND year_starts_on >= :e", soci::use(key),
             soci::use(end);
-        decide_on(sql, *a, "give_notice", from, "notice_given",
+        decide_on(sql, *a, "give_notice", from, *to,
                   side + " gave " + std::to_string(months) + " months' notice on " + given_on + "; ends on " + end, by, clock_);
         return *load(sql, a->id);
     });

@@ -245,16 +245,17 @@ void record_decision(soci::session& sql, const dps_system& d, std::optional<std:
 
 void settle_dps(soci::session& sql, dps_system& d, const std::string& today, const acting& by, const clock& now)
 {
-    if ((d.status == "open" || d.status == "suspended") && today > d.term_ends_on) {
-        const std::string from = d.status;
-        long long key = d.id;
-        const std::string at = format_timestamp(now.now());
-        sql << "UPDATE dps_systems SET status = 'expired', updated_at = :at WHERE id = :id", soci::use(at), soci::use(key);
-        d.status = "expired";
-        d.updated_at = at;
-        record_decision(sql, d, std::nullopt, std::nullopt, "dps", d.id, "expire", from, "expired",
-                        std::string{"the term ended on "} + d.term_ends_on, by, now);
-    }
+    if (today <= d.term_ends_on) return;
+    auto to = next_state(lifecycle::dps, d.status, "expire"); // only an open or suspended DPS expires
+    if (!to) return;
+    const std::string from = d.status;
+    long long key = d.id;
+    const std::string at = format_timestamp(now.now());
+    sql << "UPDATE dps_systems SET status = :s, updated_at = :at WHERE id = :id", soci::use(*to), soci::use(at), soci::use(key);
+    d.status = *to;
+    d.updated_at = at;
+    record_decision(sql, d, std::nullopt, std::nullopt, "dps", d.id, "expire", from, *to,
+                    std::string{"the term ended on "} + d.term_ends_on, by, now);
 }
 
 } // namespace detail

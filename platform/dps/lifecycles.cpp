@@ -6,79 +6,39 @@
 namespace dps::purchasing {
 namespace {
 
-struct move {
-    std::string_view from, action, to;
-};
-
 constexpr std::array kDpsMoves{
-    move{"draft", "open", "open"},         move{"open", "suspend", "suspended"}, move{"suspended", "reopen", "open"},
-    move{"open", "expire", "expired"},     move{"suspended", "expire", "expired"}, move{"draft", "close", "closed"},
-    move{"open", "close", "closed"},       move{"suspended", "close", "closed"}, move{"expired", "close", "closed"},
+    transition{"draft", "open", "open"},         transition{"open", "suspend", "suspended"}, transition{"suspended", "reopen", "open"},
+    transition{"open", "expire", "expired"},     transition{"suspended", "expire", "expired"}, transition{"draft", "close", "closed"},
+    transition{"open", "close", "closed"},       transition{"suspended", "close", "closed"}, transition{"expired", "close", "closed"},
 };
 
 constexpr std::array kApplicationMoves{
-    move{"submitted", "admit", "admitted"},     move{"submitted", "reject", "rejected"},
-    move{"submitted", "withdraw", "withdrawn"}, move{"admitted", "suspend", "suspended"},
-    move{"suspended", "reinstate", "admitted"}, move{"admitted", "remove", "removed"},
-    move{"suspended", "remove", "removed"},     move{"admitted", "withdraw", "withdrawn"},
+    transition{"submitted", "admit", "admitted"},     transition{"submitted", "reject", "rejected"},
+    transition{"submitted", "withdraw", "withdrawn"}, transition{"admitted", "suspend", "suspended"},
+    transition{"suspended", "reinstate", "admitted"}, transition{"admitted", "remove", "removed"},
+    transition{"suspended", "remove", "removed"},     transition{"admitted", "withdraw", "withdrawn"},
 };
 
 constexpr std::array kAgreementMoves{
-    move{"requested", "accept", "active"},          move{"requested", "decline", "declined"},
-    move{"requested", "withdraw", "withdrawn"},     move{"active", "give_notice", "notice_given"},
-    move{"notice_given", "terminate", "terminated"},
+    transition{"requested", "accept", "active"},          transition{"requested", "decline", "declined"},
+    transition{"requested", "withdraw", "withdrawn"},     transition{"active", "give_notice", "notice_given"},
+    transition{"notice_given", "terminate", "terminated"},
 };
 
-template <std::size_t N>
-const move* find(const std::array<move, N>& moves, std::string_view from, std::string_view action)
-{
-    for (const auto& m : moves)
-        if (m.from == from && m.action == action) return &m;
-    return nullptr;
-}
-
-template <std::size_t N>
-bool has_action(const std::array<move, N>& moves, std::string_view action)
-{
-    for (const auto& m : moves)
-        if (m.action == action) return true;
-    return false;
-}
-
-const char* noun(lifecycle which)
-{
-    switch (which) {
-    case lifecycle::dps: return "a DPS";
-    case lifecycle::application: return "an application";
-    case lifecycle::agreement: return "an access agreement";
-    }
-    return "object";
-}
+constexpr lifecycle_table kDps{"DPS", kDpsMoves};
+constexpr lifecycle_table kApplication{"application", kApplicationMoves};
+constexpr lifecycle_table kAgreement{"access agreement", kAgreementMoves};
 
 } // namespace
 
-bool is_action(lifecycle which, std::string_view action)
+const lifecycle_table& table(lifecycle which)
 {
     switch (which) {
-    case lifecycle::dps: return has_action(kDpsMoves, action);
-    case lifecycle::application: return has_action(kApplicationMoves, action);
-    case lifecycle::agreement: return has_action(kAgreementMoves, action);
+    case lifecycle::dps: return kDps;
+    case lifecycle::application: return kApplication;
+    case lifecycle::agreement: return kAgreement;
     }
-    return false;
-}
-
-result<std::string> next_state(lifecycle which, std::string_view from, std::string_view action)
-{
-    const move* m = nullptr;
-    switch (which) {
-    case lifecycle::dps: m = find(kDpsMoves, from, action); break;
-    case lifecycle::application: m = find(kApplicationMoves, from, action); break;
-    case lifecycle::agreement: m = find(kAgreementMoves, from, action); break;
-    }
-    if (m) return std::string{m->to};
-    return make_error(error_kind::conflict, "illegal_transition",
-                      std::string{"cannot "} + std::string{action} + " " + noun(which) + " that is " + std::string{from},
-                      std::string{from});
+    return kDps; // unreachable: every enumerator is handled above
 }
 
 } // namespace dps::purchasing

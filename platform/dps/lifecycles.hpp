@@ -1,7 +1,10 @@
-// The legal moves of every DPS lifecycle, as tables: a DPS, a provider's application/admission,
-// and an access agreement. An illegal move is a 409 naming the current state; nothing changes.
+// The legal moves of every DPS lifecycle, as tables (core/lifecycle.hpp): a DPS, a provider's
+// application/admission, and an access agreement. Every status write of these goes through
+// next_state, the clock's own moves (expiry) included; an illegal move is a 409 naming the current
+// state and nothing changes. tests/unit/lifecycle_test.cpp walks every table.
 #pragma once
 
+#include "core/lifecycle.hpp"
 #include "core/result.hpp"
 
 #include <string>
@@ -11,10 +14,15 @@ namespace dps::purchasing {
 
 enum class lifecycle { dps, application, agreement };
 
+const lifecycle_table& table(lifecycle which);
+
 // The state reached by `action` from `from`, or a conflict error naming `from`.
-result<std::string> next_state(lifecycle which, std::string_view from, std::string_view action);
+inline result<std::string> next_state(lifecycle which, std::string_view from, std::string_view action)
+{
+    return table(which).next(from, action);
+}
 
 // Whether `action` names a move of this lifecycle at all (unknown actions are 400, not 409).
-bool is_action(lifecycle which, std::string_view action);
+inline bool is_action(lifecycle which, std::string_view action) { return table(which).is_action(action); }
 
 } // namespace dps::purchasing

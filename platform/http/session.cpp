@@ -2,6 +2,8 @@
 // a timeout on every read, the body limit set before the body is read.
 #include "http/session.hpp"
 
+#include "http/beast_request.hpp"
+
 #include "core/digest.hpp"
 #include "http/json_io.hpp"
 #include "log/logger.hpp"
@@ -24,7 +26,6 @@ namespace net = boost::asio;
 
 namespace {
 
-constexpr std::size_t kHeaderLimit = 16 * 1024;
 constexpr auto kHandshakeTimeout = std::chrono::seconds{10};
 constexpr auto kCloseTimeout = std::chrono::seconds{5};
 
@@ -50,6 +51,27 @@ void choose_request_id(const bhttp::request<bhttp::string_body>& raw, request& r
 bool is_parse_error(const beast::error_code& ec) { return ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category(); }
 
 } // namespace
+
+request from_beast(bhttp::request<bhttp::string_body>& raw, const std::string& remote)
+{
+    request req;
+    req.method = std::string{raw.method_string()};
+    const std::string target{raw.target()};
+    const auto question = target.find('?');
+    req.path = target.substr(0, question);
+    if (question != std::string::npos) req.query = target.substr(question + 1);
+    choose_request_id(raw, req);
+    req.remote = remote;
+    for (const auto& field : raw) {
+        std::string name{field.name_string()};
+        std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        req.headers.emplace_back(std::move(name), std::string{field.value()});
+    }
+    req.body = std::move(raw.body());
+    return req;
+}
+
+bool has_absolute_path(const request& req) { return !req.path.empty() && req.path.front() == '/'; }
 
 void session_registry::add(const std::shared_ptr<session>& s)
 {
@@ -188,27 +210,14 @@ void session::handle()
 {
     busy_ = true;
     auto& raw = parser_->get();
-    request req;
-    req.method = std::string{raw.method_string()};
-    const std::string target{raw.target()};
-    const auto question = target.find('?');
-    req.path = target.substr(0, question);
-    if (question != std::string::npos) req.query = target.substr(question + 1);
-    choose_request_id(raw, req);
-    req.remote = remote_;
-    for (const auto& field : raw) {
-        std::string name{field.name_string()};
-        std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-        req.headers.emplace_back(std::move(name), std::string{field.value()});
-    }
-    req.body = std::move(raw.body());
+    request req = from_beast(raw, remote_);
     method_ = req.method.substr(0, 16);
     path_ = req.path.substr(0, 512); // the log line stays short whatever the client sends
     request_id_ = req.request_id;
     head_ = raw.method() == bhttp::verb::head;
     request_keep_alive_ = raw.keep_alive();
 
-    if (req.path.empty() || req.path.front() != '/') {
+    if (!has_absolute_path(req)) {
         return respond(error_response(make_error(error_kind::bad_request, "malformed_request",
                                                  "the request target must be an absolute path"),
                                       req.request_id));
