@@ -12,10 +12,6 @@
 namespace dps::calloff {
 namespace {
 
-error invalid(const std::string& field, const std::string& why)
-{
-    return make_error(error_kind::bad_request, "invalid_field", field + ": " + why);
-}
 error personal(const std::string& field, const std::string& why)
 {
     return make_error(error_kind::bad_request, "personal_data",

@@ -9,6 +9,7 @@
 #include "core/money.hpp"
 #include "http/json_input.hpp"
 #include "http/json_io.hpp"
+#include "identity/acting_for.hpp"
 
 #include <boost/json.hpp>
 
@@ -19,7 +20,7 @@ using auth::role;
 using http::request;
 using http::response;
 
-identity::acting by(const request& req, const auth::principal& p) { return {&p, req.audited_request_id()}; }
+using identity::by;
 
 template <class T>
 response reply(const request& req, const result<T>& r, int status = 200)

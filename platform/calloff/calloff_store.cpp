@@ -422,15 +422,5 @@ std::string pounds(std::int64_t pence)
     return std::string{negative ? "-" : ""} + "£" + grouped + "." + (part < 10 ? "0" : "") + std::to_string(part);
 }
 
-error not_found(const char* what) { return make_error(error_kind::not_found, "not_found", std::string{"no such "} + what); }
-error forbidden(const std::string& why) { return make_error(error_kind::forbidden, "forbidden", why); }
-error invalid(const std::string& field, const std::string& why)
-{
-    return make_error(error_kind::bad_request, "invalid_field", field + ": " + why);
-}
-error conflict(const std::string& code, const std::string& message, const std::string& state)
-{
-    return make_error(error_kind::conflict, code, message, state);
-}
 
 } // namespace dps::calloff::store

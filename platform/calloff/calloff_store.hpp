@@ -74,9 +74,5 @@ std::string add_days(const std::string& date, long long days);
 // "£310,000.00"
 std::string pounds(std::int64_t pence);
 
-error not_found(const char* what);
-error forbidden(const std::string& why);
-error invalid(const std::string& field, const std::string& why);
-error conflict(const std::string& code, const std::string& message, const std::string& state = {});
 
 } // namespace dps::calloff::store

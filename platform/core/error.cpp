@@ -22,4 +22,18 @@ int http_status(error_kind kind) noexcept
     return 500;
 }
 
+error not_found(std::string_view what) { return make_error(error_kind::not_found, "not_found", "no such " + std::string{what}); }
+
+error forbidden(std::string why) { return make_error(error_kind::forbidden, "forbidden", std::move(why)); }
+
+error invalid(std::string_view field, std::string_view why)
+{
+    return make_error(error_kind::bad_request, "invalid_field", std::string{field} + ": " + std::string{why});
+}
+
+error conflict(std::string code, std::string message, std::string state)
+{
+    return make_error(error_kind::conflict, std::move(code), std::move(message), std::move(state));
+}
+
 } // namespace dps

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 namespace dps {
 
@@ -35,5 +36,11 @@ inline error make_error(error_kind kind, std::string code, std::string message, 
 
 // The one mapping from error kind to HTTP status.
 int http_status(error_kind kind) noexcept;
+
+// The refusals every module makes, built one way so that each reads the same everywhere.
+error not_found(std::string_view what);                                       // 404 not_found: "no such <what>"
+error forbidden(std::string why);                                             // 403 forbidden
+error invalid(std::string_view field, std::string_view why);                  // 400 invalid_field: "<field>: <why>"
+error conflict(std::string code, std::string message, std::string state = {}); // 409; detail: the current state
 
 } // namespace dps

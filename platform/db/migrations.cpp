@@ -44,7 +44,7 @@ result<schema_state> compare(const std::map<int, applied_row>& applied, const st
     schema_state state;
     state.latest = known.empty() ? 0 : known.back().version;
     for (const auto& [version, row] : applied) {
-        auto it = std::find_if(known.begin(), known.end(), [&](const migration& m) { return m.version == version; });
+        auto it = std::find_if(known.begin(), known.end(), [v = version](const migration& m) { return m.version == v; });
         if (it == known.end())
             return make_error(error_kind::conflict, "unknown_migration",
                               "the database holds migration " + std::to_string(version) + " (" + row.name +

@@ -7,6 +7,7 @@
 #include "http/json_input.hpp"
 #include "http/json_io.hpp"
 #include "http/replies.hpp"
+#include "identity/acting_for.hpp"
 
 #include <boost/json.hpp>
 
@@ -20,9 +21,7 @@ using http::reply;
 using http::reply_list;
 using http::response;
 
-identity::acting by(const request& req, const auth::principal& p) { return {&p, req.audited_request_id()}; }
-
-
+using identity::by;
 
 const std::vector<role> kCouncilRoles{role::tenant_admin, role::commissioner, role::approver, role::contract_manager, role::finance, role::auditor};
 const std::vector<role> kOfficers{role::tenant_admin, role::commissioner};

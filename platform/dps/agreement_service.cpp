@@ -24,16 +24,6 @@ constexpr const char* kAgreementColumns =
     "id, dps_id, lead_tenant_id, partner_tenant_id, status, starts_on, ends_on, notice_given_on, notice_given_by, "
     "effective_end_on, created_at, updated_at";
 
-error not_found(const char* what) { return make_error(error_kind::not_found, "not_found", std::string{"no such "} + what); }
-error forbidden(const std::string& why) { return make_error(error_kind::forbidden, "forbidden", why); }
-error invalid(const std::string& field, const std::string& why)
-{
-    return make_error(error_kind::bad_request, "invalid_field", field + ": " + why);
-}
-error conflict(const std::string& code, const std::string& message, const std::string& state = {})
-{
-    return make_error(error_kind::conflict, code, message, state);
-}
 
 boost::json::value opt(const std::optional<std::string>& v) { return v ? boost::json::value(*v) : boost::json::value(nullptr); }
 

@@ -6,6 +6,7 @@
 #include "http/json_input.hpp"
 #include "http/json_io.hpp"
 #include "http/replies.hpp"
+#include "identity/acting_for.hpp"
 
 #include <boost/json.hpp>
 
@@ -21,9 +22,7 @@ using http::reply;
 using http::reply_list;
 using http::response;
 
-identity::acting by(const request& req, const auth::principal& p) { return {&p, req.audited_request_id()}; }
-
-
+using identity::by;
 
 // The query string's status=… filter, if any.
 std::optional<std::string> status_filter(const request& req)

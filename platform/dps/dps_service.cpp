@@ -32,12 +32,6 @@ constexpr const char* kApplicationSelect =
     "a.evidence_required, a.suspended_from, a.submitted_at, a.decided_at, a.updated_at "
     "FROM applications a JOIN lots l ON l.id = a.lot_id JOIN provider_organisations p ON p.id = a.provider_org_id ";
 
-error not_found(const char* what) { return make_error(error_kind::not_found, "not_found", std::string{"no such "} + what); }
-error forbidden(const std::string& why) { return make_error(error_kind::forbidden, "forbidden", why); }
-error invalid(const std::string& field, const std::string& why)
-{
-    return make_error(error_kind::bad_request, "invalid_field", field + ": " + why);
-}
 
 dps_system dps_from(const soci::row& r)
 {

@@ -7,10 +7,7 @@
 
 namespace dps::http {
 
-error invalid_field(std::string_view field, const std::string& why)
-{
-    return make_error(error_kind::bad_request, "invalid_field", std::string{field} + ": " + why);
-}
+error invalid_field(std::string_view field, const std::string& why) { return invalid(field, why); }
 
 result<const boost::json::object*> object_with_fields(const boost::json::value& body,
                                                       std::initializer_list<std::string_view> allowed)

@@ -5,6 +5,7 @@
 #include "http/json_input.hpp"
 #include "http/json_io.hpp"
 #include "http/replies.hpp"
+#include "identity/acting_for.hpp"
 #include "identity/identity_service.hpp"
 
 #include <boost/json.hpp>
@@ -22,11 +23,6 @@ using http::response;
 
 const std::vector<role> kCouncilRoles{role::tenant_admin, role::commissioner, role::approver,
                                       role::contract_manager, role::finance, role::auditor};
-
-
-
-
-acting by(const request& req, const auth::principal& p) { return acting{&p, req.audited_request_id()}; }
 
 result<std::vector<auth::role_grant>> read_roles(const boost::json::object& o, auth::principal_kind holder)
 {

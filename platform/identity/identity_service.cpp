@@ -15,7 +15,6 @@
 namespace dps::identity {
 namespace {
 
-error not_found(const char* what) { return make_error(error_kind::not_found, "not_found", std::string{"no such "} + what); }
 
 void audit_write(soci::session& sql, const acting& by, const clock& now, std::optional<std::int64_t> tenant_id,
                  std::optional<std::int64_t> provider_id, const std::string& action, const std::string& entity_type,

@@ -4,6 +4,7 @@
 #include "auth/access_guard.hpp"
 #include "http/json_input.hpp"
 #include "http/json_io.hpp"
+#include "identity/acting_for.hpp"
 #include "rules/rules_service.hpp"
 
 #include <boost/json.hpp>
@@ -17,7 +18,7 @@ using auth::role;
 using http::request;
 using http::response;
 
-identity::acting by(const request& req, const auth::principal& p) { return {&p, req.audited_request_id()}; }
+using identity::by;
 
 boost::json::value report_json(const plugins::fixture_report& report)
 {
