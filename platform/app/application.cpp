@@ -21,6 +21,8 @@
 #include "rules/rules_routes.hpp"
 #include "rules/rules_service.hpp"
 
+#include <algorithm>
+
 #include <soci/soci.h>
 
 #include <boost/json/value_from.hpp>
@@ -138,6 +140,8 @@ result<std::unique_ptr<application>> application::create(const config& settings,
     s.threads = settings.threads;
     s.workers = settings.workers;
     s.body_limit = settings.body_limit;
+    s.body_budget = std::max(settings.body_budget, settings.body_limit); // one largest body always fits
+    s.max_connections_per_client = settings.max_connections_per_client;
     s.idle_timeout = settings.idle_timeout;
     s.shutdown_grace = settings.shutdown_grace;
     s.tls_cert = settings.tls_cert;

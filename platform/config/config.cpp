@@ -96,6 +96,21 @@ std::vector<setting> settings()
              c.body_limit = *n;
              return std::nullopt;
          }},
+        {"body-budget", "DPS_BODY_BUDGET", "request body bytes all connections may hold at once; beyond, 503 (default 67108864)",
+         [](config& c, const std::string& v) -> std::optional<std::string> {
+             auto n = parse_number<std::size_t>(v);
+             if (!n || *n < 1 || *n > (std::size_t{16} << 30)) return "'" + v + "' is not a byte count between 1 and 17179869184";
+             c.body_budget = *n;
+             return std::nullopt;
+         }},
+        {"max-connections-per-client", "DPS_MAX_CONNECTIONS_PER_CLIENT",
+         "connections one client address may hold, of 4096; 0 for no limit, e.g. behind a proxy (default 1024)",
+         [](config& c, const std::string& v) -> std::optional<std::string> {
+             auto n = parse_number<std::size_t>(v);
+             if (!n || *n > 4096) return "'" + v + "' is not a number between 0 and 4096";
+             c.max_connections_per_client = *n;
+             return std::nullopt;
+         }},
         {"idle-timeout-ms", "DPS_IDLE_TIMEOUT_MS", "close a connection idle or stalled this long (default 30000)",
          [](config& c, const std::string& v) -> std::optional<std::string> {
              auto n = parse_number<long>(v);

@@ -27,6 +27,8 @@ struct config {
     unsigned workers = 16; // blocking handler threads (DPS_WORKERS)
     unsigned db_pool = 0;  // database connections (DPS_DB_POOL); 0: as many as the workers
     std::size_t body_limit = 1024 * 1024;
+    std::size_t body_budget = 64u << 20;           // request bodies held at once (DPS_BODY_BUDGET)
+    std::size_t max_connections_per_client = 1024; // DPS_MAX_CONNECTIONS_PER_CLIENT; 0: no limit
     std::chrono::milliseconds idle_timeout{30'000};
     std::chrono::milliseconds shutdown_grace{10'000};
     bool migrate_on_start = true;

@@ -24,7 +24,7 @@ struct server::impl {
     impl(server_settings s, const router& r, std::shared_ptr<net::ssl::context> t)
         : settings(std::move(s)), routes(r), tls(std::move(t)), contexts(make_contexts(settings.threads)),
           acceptor(*contexts.front()), workers(settings.workers), grace_timer(*contexts.front()),
-          accept_retry(*contexts.front()), ctx{routes, settings, *tls, workers, stopping, std::make_shared<session_registry>()}
+          accept_retry(*contexts.front()), ctx{routes, settings, *tls, workers, stopping, std::make_shared<session_registry>(), std::make_shared<body_budget>(settings.body_budget)}
     {
         // All drained: no need to wait out the grace period.
         ctx.registry->on_drained([this] { net::post(*contexts.front(), [this] { grace_timer.cancel(); }); });
@@ -64,9 +64,20 @@ struct server::impl {
                 });
                 return;
             }
+            boost::system::error_code peer_ec;
+            const auto peer = socket.remote_endpoint(peer_ec);
+            const std::string client = peer_ec ? std::string{} : peer.address().to_string();
             if (live_connections() >= settings.max_connections) {
                 boost::system::error_code ignored;
                 socket.close(ignored); // over the cap: refuse rather than exhaust file descriptors
+            } else if (settings.max_connections_per_client > 0 &&
+                       ctx.registry->connections_from(client) >= settings.max_connections_per_client) {
+                if (auto now = std::chrono::steady_clock::now(); now - last_refusal_logged > std::chrono::seconds{1}) {
+                    last_refusal_logged = now; // a flood of refusals is one line a second, not one each
+                    log::warn("client_connection_limit", {{"remote", client}, {"limit", settings.max_connections_per_client}});
+                }
+                boost::system::error_code ignored;
+                socket.close(ignored); // one address may not take every slot
             } else {
                 std::make_shared<session>(std::move(socket), ctx)->run();
             }
@@ -85,6 +96,7 @@ struct server::impl {
     net::thread_pool workers;
     net::steady_timer grace_timer;
     net::steady_timer accept_retry;
+    std::chrono::steady_clock::time_point last_refusal_logged; // touched only by the acceptor's thread
     std::atomic<bool> stopping{false};
     session_context ctx;
     std::vector<std::thread> threads;

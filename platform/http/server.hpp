@@ -21,6 +21,15 @@ struct server_settings {
     std::chrono::milliseconds idle_timeout{30'000};
     std::chrono::milliseconds shutdown_grace{10'000};
     std::size_t max_connections = 4096; // beyond this, new connections are closed at once
+    // Connections one client address may hold (0: no limit, e.g. behind a proxy that is the only
+    // client): one address cannot take every slot. A council's offices often share one address, so
+    // the default leaves room for them and three quarters of the slots for everyone else.
+    std::size_t max_connections_per_client = 1024;
+    // Request bodies all connections may hold at once, in bytes: a body's declared length (or the
+    // body limit, if chunked) is reserved before it is read, and a request that does not fit is
+    // answered 503 without reading it. Bodies are read before the caller is known, so without this
+    // anyone could make dpsd hold connections x body_limit.
+    std::size_t body_budget = 64u << 20;
     std::string tls_cert;
     std::string tls_key;
 };

@@ -73,10 +73,11 @@ request from_beast(bhttp::request<bhttp::string_body>& raw, const std::string& r
 
 bool has_absolute_path(const request& req) { return !req.path.empty() && req.path.front() == '/'; }
 
-void session_registry::add(const std::shared_ptr<session>& s)
+void session_registry::add(const std::shared_ptr<session>& s, const std::string& client)
 {
     std::lock_guard lock(mutex_);
-    live_[s.get()] = s;
+    live_[s.get()] = {s, client};
+    ++per_client_[client];
 }
 
 void session_registry::remove(session* s)
@@ -84,18 +85,37 @@ void session_registry::remove(session* s)
     std::function<void()> drained;
     {
         std::lock_guard lock(mutex_);
-        live_.erase(s);
+        if (auto it = live_.find(s); it != live_.end()) {
+            if (auto c = per_client_.find(it->second.client); c != per_client_.end() && --c->second == 0) per_client_.erase(c);
+            live_.erase(it);
+        }
         if (stopping_ && live_.empty()) drained = drained_;
     }
     if (drained) drained();
+}
+
+std::size_t session_registry::connections_from(const std::string& client)
+{
+    std::lock_guard lock(mutex_);
+    auto it = per_client_.find(client);
+    return it == per_client_.end() ? 0 : it->second;
+}
+
+bool body_budget::reserve(std::size_t bytes)
+{
+    auto held = held_.load();
+    do {
+        if (bytes > limit_ || held > limit_ - bytes) return false;
+    } while (!held_.compare_exchange_weak(held, held + bytes));
+    return true;
 }
 
 std::vector<std::shared_ptr<session>> session_registry::snapshot()
 {
     std::lock_guard lock(mutex_);
     std::vector<std::shared_ptr<session>> out;
-    for (auto& [raw, weak] : live_)
-        if (auto s = weak.lock()) out.push_back(std::move(s));
+    for (auto& [raw, e] : live_)
+        if (auto s = e.s.lock()) out.push_back(std::move(s));
     return out;
 }
 
@@ -130,7 +150,7 @@ void session_registry::detach()
 }
 
 session::session(net::ip::tcp::socket&& socket, session_context& ctx)
-    : stream_(std::move(socket), ctx.tls), ctx_(ctx), registry_(ctx.registry)
+    : stream_(std::move(socket), ctx.tls), ctx_(ctx), registry_(ctx.registry), bodies_(ctx.bodies)
 {
     beast::error_code ec;
     auto& sock = beast::get_lowest_layer(stream_).socket();
@@ -139,11 +159,22 @@ session::session(net::ip::tcp::socket&& socket, session_context& ctx)
     if (!ec) remote_ = peer.address().to_string();
 }
 
-session::~session() { registry_->remove(this); }
+session::~session()
+{
+    release_body();
+    registry_->remove(this);
+}
+
+void session::release_body()
+{
+    if (body_reserved_ == 0) return;
+    bodies_->release(body_reserved_);
+    body_reserved_ = 0;
+}
 
 void session::run()
 {
-    registry_->add(shared_from_this());
+    registry_->add(shared_from_this(), remote_);
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
         beast::get_lowest_layer(self->stream_).expires_after(kHandshakeTimeout);
         self->stream_.async_handshake(net::ssl::stream_base::server,
@@ -180,30 +211,62 @@ void session::do_read()
     parser_->header_limit(kHeaderLimit);
     parser_->body_limit(ctx_.settings.body_limit); // a larger Content-Length fails before the body is read
     beast::get_lowest_layer(stream_).expires_after(ctx_.settings.idle_timeout);
+    // The header first: the body's memory is reserved from the shared budget before it is read.
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+}
+
+void session::on_header(beast::error_code ec)
+{
+    if (read_failed(ec)) return;
+    std::size_t need = 0;
+    if (auto length = parser_->content_length()) need = static_cast<std::size_t>(*length); // at most body_limit: checked by the parser
+    else if (parser_->chunked()) need = ctx_.settings.body_limit;
+    if (need > 0 && !bodies_->reserve(need)) {
+        log::warn("body_budget_full", {{"remote", remote_}, {"held", bodies_->held()}, {"asked", need}});
+        return fail_request(make_error(error_kind::unavailable, "busy", "the server is busy receiving other requests; try again shortly"));
+    }
+    body_reserved_ = need;
     bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = shared_from_this()](beast::error_code ec, std::size_t n) { self->on_read(ec, n); });
+                      [self = shared_from_this()](beast::error_code read_ec, std::size_t n) { self->on_read(read_ec, n); });
 }
 
 void session::on_read(beast::error_code ec, std::size_t)
 {
-    if (ec == bhttp::error::end_of_stream || ec == net::error::operation_aborted || ec == net::ssl::error::stream_truncated)
-        return do_close();
+    if (read_failed(ec)) return;
+    handle();
+}
+
+bool session::read_failed(beast::error_code ec)
+{
+    if (ec == bhttp::error::end_of_stream || ec == net::error::operation_aborted || ec == net::ssl::error::stream_truncated) {
+        do_close();
+        return true;
+    }
     if (ec == beast::error::timeout) {
         log::info("connection_timeout", {{"remote", remote_}});
-        return do_close();
+        do_close();
+        return true;
     }
     started_ = std::chrono::steady_clock::now();
-    if (ec == bhttp::error::body_limit)
-        return fail_request(make_error(error_kind::payload_too_large, "body_too_large",
-                                       "the request body exceeds the limit of " + std::to_string(ctx_.settings.body_limit) +
-                                           " bytes"));
-    if (ec == bhttp::error::header_limit)
-        return fail_request(make_error(error_kind::bad_request, "headers_too_large", "the request headers are too large"));
-    if (is_parse_error(ec))
-        return fail_request(make_error(error_kind::bad_request, "malformed_request", "malformed HTTP request: " + ec.message()));
-    if (ec) return do_close(); // TLS or socket failure: nothing can be sent back
-    if (closing_) return;      // shutdown closed the socket after the read completed: do not act on it
-    handle();
+    if (ec == bhttp::error::body_limit) {
+        fail_request(make_error(error_kind::payload_too_large, "body_too_large",
+                                "the request body exceeds the limit of " + std::to_string(ctx_.settings.body_limit) + " bytes"));
+        return true;
+    }
+    if (ec == bhttp::error::header_limit) {
+        fail_request(make_error(error_kind::bad_request, "headers_too_large", "the request headers are too large"));
+        return true;
+    }
+    if (is_parse_error(ec)) {
+        fail_request(make_error(error_kind::bad_request, "malformed_request", "malformed HTTP request: " + ec.message()));
+        return true;
+    }
+    if (ec) { // TLS or socket failure: nothing can be sent back
+        do_close();
+        return true;
+    }
+    return closing_; // shutdown closed the socket after the read completed: do not act on it
 }
 
 void session::handle()
@@ -248,6 +311,7 @@ void session::fail_request(const error& e)
 
 void session::respond(response r)
 {
+    release_body(); // the handler is done with the body
     const bool keep_alive = request_keep_alive_ && !r.close && !ctx_.stopping.load();
     res_ = {};
     res_.version(11);
@@ -283,6 +347,7 @@ void session::on_write(bool keep_alive, beast::error_code ec, std::size_t)
 
 void session::do_close()
 {
+    release_body();
     if (closing_ && !beast::get_lowest_layer(stream_).socket().is_open()) return;
     closing_ = true;
     if (ctx_.stopping.load()) { // the server is going away: do not wait for the peer's close_notify

@@ -32,8 +32,9 @@ class session;
 // after the server's other parts (queued in a stopped io_context) still has somewhere to unregister.
 class session_registry {
 public:
-    void add(const std::shared_ptr<session>& s);
+    void add(const std::shared_ptr<session>& s, const std::string& client);
     void remove(session* s);
+    std::size_t connections_from(const std::string& client);
     std::vector<std::shared_ptr<session>> snapshot();
     bool empty();
     std::size_t size();
@@ -44,9 +45,27 @@ public:
 
 private:
     std::mutex mutex_;
-    std::unordered_map<session*, std::weak_ptr<session>> live_;
+    struct entry {
+        std::weak_ptr<session> s;
+        std::string client;
+    };
+    std::unordered_map<session*, entry> live_;
+    std::unordered_map<std::string, std::size_t> per_client_;
     std::function<void()> drained_;
     bool stopping_ = false;
+};
+
+// The bytes of request bodies held at once, across every connection (server_settings::body_budget).
+class body_budget {
+public:
+    explicit body_budget(std::size_t limit) : limit_(limit) {}
+    bool reserve(std::size_t bytes);
+    void release(std::size_t bytes) { held_.fetch_sub(bytes); }
+    std::size_t held() const { return held_.load(); }
+
+private:
+    const std::size_t limit_;
+    std::atomic<std::size_t> held_{0};
 };
 
 // What every session shares with the server that owns it.
@@ -57,6 +76,7 @@ struct session_context {
     boost::asio::thread_pool& workers;
     std::atomic<bool>& stopping;
     std::shared_ptr<session_registry> registry;
+    std::shared_ptr<body_budget> bodies;
 };
 
 class session : public std::enable_shared_from_this<session> {
@@ -70,7 +90,10 @@ public:
 private:
     void on_handshake(boost::beast::error_code ec);
     void do_read();
+    void on_header(boost::beast::error_code ec);
     void on_read(boost::beast::error_code ec, std::size_t bytes);
+    bool read_failed(boost::beast::error_code ec); // answers or closes; true if the request is over
+    void release_body();
     void handle();
     void respond(response res);
     void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
@@ -83,6 +106,8 @@ private:
     boost::beast::http::response<boost::beast::http::string_body> res_;
     session_context& ctx_;
     std::shared_ptr<session_registry> registry_; // outlives ctx_ if the server is torn down first
+    std::shared_ptr<body_budget> bodies_;        // likewise
+    std::size_t body_reserved_ = 0;              // of bodies_, for the request being read or handled
     std::string remote_;
     bool busy_ = false; // between a request's first byte handled and its response written
     bool closing_ = false;

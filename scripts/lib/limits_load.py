@@ -476,6 +476,9 @@ def attack_main(args):
 
 # ---------------------------------------------------------------- victim
 
+VICTIM_SOURCE = "127.0.0.2"
+
+
 def victim_main(args):
     backstop(args.seconds + 40)
     headers = {"Authorization": "Bearer " + args.token}
@@ -484,7 +487,10 @@ def victim_main(args):
     records = []
 
     def connect():
-        c = http.client.HTTPSConnection(HOST, args.port, context=TLS, timeout=args.request_timeout)
+        # The victim is another client: its own loopback address, so that the attacker's address
+        # reaching dpsd's per-client connection limit (DPS_MAX_CONNECTIONS_PER_CLIENT) is not the victim's.
+        c = http.client.HTTPSConnection(HOST, args.port, context=TLS, timeout=args.request_timeout,
+                                        source_address=(VICTIM_SOURCE, 0))
         c.connect()
         c.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         return c

@@ -140,6 +140,50 @@ TEST(Server, OversizedBodyIs413BeforeTheBodyIsRead)
               200);
 }
 
+// Issue 15 (scripts/limits): bodies are read before the caller is known, so 1,600 stalled uploads
+// without a token held 1.7 GB. Their memory is now reserved from one budget before they are read.
+TEST(Server, BodiesBeyondTheSharedBudgetAre503WithoutBeingRead)
+{
+    test::test_platform platform([](config& c) { c.body_limit = 64 * 1024; c.body_budget = 128 * 1024; }, add_probe_routes);
+    const auto stalled_upload = "POST /test/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 65536\r\n\r\n[1";
+    auto first = std::make_unique<test::https_client>(platform.port()), second = std::make_unique<test::https_client>(platform.port());
+    first->write_raw(stalled_upload);
+    second->write_raw(stalled_upload); // the budget is now held by two bodies that never finish
+    std::this_thread::sleep_for(200ms);
+    test::https_client third(platform.port());
+    auto raw = third.send_raw(stalled_upload, 3s);
+    EXPECT_EQ(raw.rfind("HTTP/1.1 503", 0), 0u) << raw;
+    EXPECT_NE(raw.find("\"busy\""), std::string::npos) << raw;
+    EXPECT_NE(raw.find("Retry-After: 1"), std::string::npos) << raw;
+    test::https_client small(platform.port());
+    EXPECT_EQ(small.get("/healthz").status, 200) << "requests without a body are still served";
+    // Once the stalled uploads go, their share is free again.
+    first.reset();
+    second.reset();
+    std::this_thread::sleep_for(200ms);
+    test::https_client later(platform.port());
+    EXPECT_EQ(later.send("POST", "/test/echo", R"({"a":1})", {{"Content-Type", "application/json"}}).status, 200);
+}
+
+// Issue 15 (scripts/limits): one address holding every connection slot locked new clients out.
+TEST(Server, OneClientAddressCannotTakeEveryConnection)
+{
+    test::test_platform platform([](config& c) { c.max_connections_per_client = 3; });
+    std::vector<std::unique_ptr<test::https_client>> hog;
+    for (int i = 0; i < 3; ++i) {
+        hog.push_back(std::make_unique<test::https_client>(platform.port()));
+        ASSERT_EQ(hog.back()->get("/healthz").status, 200);
+    }
+    test::https_client fourth(platform.port());
+    EXPECT_THROW(fourth.get("/healthz"), std::exception) << "the fourth connection from the same address is refused";
+    test::https_client neighbour(platform.port(), "127.0.0.2");
+    EXPECT_EQ(neighbour.get("/healthz").status, 200) << "another address is served";
+    hog.pop_back();
+    std::this_thread::sleep_for(200ms);
+    test::https_client again(platform.port());
+    EXPECT_EQ(again.get("/healthz").status, 200) << "a slot freed by a closed connection is usable again";
+}
+
 TEST(Server, MalformedHttpIs400AndTheConnectionCloses)
 {
     test::test_platform platform;

@@ -33,15 +33,19 @@ std::string http_reply::header(const std::string& name) const
 }
 
 struct https_client::impl {
-    explicit impl(unsigned short p) : port(p), tls(ssl::context::tls_client) { tls.set_verify_mode(ssl::verify_none); }
+    impl(unsigned short p, std::string from) : port(p), source(std::move(from)), tls(ssl::context::tls_client)
+    {
+        tls.set_verify_mode(ssl::verify_none);
+    }
     unsigned short port;
+    std::string source;
     net::io_context ioc;
     ssl::context tls;
     std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> stream;
     beast::flat_buffer buffer;
 };
 
-https_client::https_client(unsigned short port) : impl_(std::make_unique<impl>(port)) {}
+https_client::https_client(unsigned short port, std::string source) : impl_(std::make_unique<impl>(port, std::move(source))) {}
 https_client::~https_client()
 {
     if (impl_->stream) {
@@ -56,6 +60,9 @@ void https_client::connect()
     p.stream = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(p.ioc, p.tls);
     p.buffer.clear();
     beast::get_lowest_layer(*p.stream).expires_after(std::chrono::seconds{10});
+    auto& socket = beast::get_lowest_layer(*p.stream).socket();
+    socket.open(tcp::v4());
+    socket.bind(tcp::endpoint(net::ip::make_address(p.source), 0));
     beast::get_lowest_layer(*p.stream).connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), p.port));
     p.stream->handshake(ssl::stream_base::client);
     ++connections_;
@@ -109,6 +116,14 @@ std::string https_client::send_raw(const std::string& bytes, std::chrono::millis
     }
     p.stream.reset();
     return out;
+}
+
+void https_client::write_raw(const std::string& bytes)
+{
+    auto& p = *impl_;
+    if (!p.stream) connect();
+    beast::get_lowest_layer(*p.stream).expires_after(std::chrono::seconds{10});
+    net::write(*p.stream, net::buffer(bytes));
 }
 
 bool https_client::closed_by_server(std::chrono::milliseconds timeout)

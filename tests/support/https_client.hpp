@@ -25,7 +25,9 @@ using header_list = std::vector<std::pair<std::string, std::string>>;
 
 class https_client {
 public:
-    explicit https_client(unsigned short port);
+    // source: the loopback address the connection comes from (127.0.0.1; any 127.x works), to be
+    // another client as far as per-address limits go.
+    explicit https_client(unsigned short port, std::string source = "127.0.0.1");
     ~https_client();
 
     // Sends one request on the kept-alive connection (opening one if needed) and reads the reply.
@@ -35,6 +37,9 @@ public:
 
     // Writes raw bytes over TLS and returns everything the server sends until it closes or the timeout.
     std::string send_raw(const std::string& bytes, std::chrono::milliseconds timeout = std::chrono::seconds{5});
+
+    // Writes raw bytes over TLS and returns at once, the connection left open (a stalled upload).
+    void write_raw(const std::string& bytes);
 
     // True if the server has closed the connection (a read sees end of stream within the timeout).
     bool closed_by_server(std::chrono::milliseconds timeout);
