@@ -3,11 +3,13 @@
 #include "core/clock.hpp"
 #include "db/database.hpp"
 #include "db/database_url.hpp"
+#include "db/db_error.hpp"
 #include "db/dialect.hpp"
 #include "db/migrations.hpp"
 #include "support/test_database.hpp"
 #include "support/test_platform.hpp"
 
+#include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 #include <gtest/gtest.h>
 
@@ -171,4 +173,36 @@ TEST_F(migrations_fixture, ConcurrentMigrationRunsApplyEachMigrationOnce)
     EXPECT_EQ(count("SELECT count(*) FROM schema_migrations"), static_cast<long long>(db::embedded_migrations().size()));
     EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'schema.migrate'"),
               static_cast<long long>(db::embedded_migrations().size()));
+}
+
+// Error classification on PostgreSQL's own errors, by SQLSTATE (the SQLite side: tests/unit/db_error_test.cpp).
+TEST(PostgresqlOnly, DatabaseErrorsAreClassifiedBySqlstate)
+{
+    test::scratch_database scratch;
+    auto url = db::parse_database_url(scratch.owner_url());
+    ASSERT_TRUE(url.ok());
+    soci::session sql(*soci::factory_postgresql(), url->connect_string);
+    sql << "CREATE TABLE parent (id BIGINT PRIMARY KEY, code TEXT NOT NULL UNIQUE)";
+    sql << "CREATE TABLE child (id BIGINT PRIMARY KEY, parent_id BIGINT NOT NULL REFERENCES parent (id), "
+           "status TEXT NOT NULL CHECK (status IN ('open', 'closed')))";
+    sql << "INSERT INTO parent (id, code) VALUES (1, 'a')";
+    auto failure_of = [&](const std::string& statement) {
+        try {
+            sql << statement;
+        } catch (const soci::soci_error& e) {
+            return db::classify(e);
+        }
+        ADD_FAILURE() << "did not fail: " << statement;
+        return db::failure_class::other;
+    };
+    EXPECT_EQ(failure_of("INSERT INTO parent (id, code) VALUES (2, 'a')"), db::failure_class::unique_violation);
+    EXPECT_EQ(failure_of("INSERT INTO child (id, parent_id, status) VALUES (1, 99, 'open')"), db::failure_class::foreign_key_violation);
+    EXPECT_EQ(failure_of("INSERT INTO child (id, parent_id, status) VALUES (1, 1, 'lost')"), db::failure_class::check_violation);
+    EXPECT_EQ(failure_of("INSERT INTO parent (id) VALUES (3)"), db::failure_class::check_violation) << "NOT NULL";
+    EXPECT_EQ(failure_of("SELECT * FROM no_such_table"), db::failure_class::other);
+    // A server that ends the session (an operator's pg_terminate_backend, a failover) is a lost connection.
+    int pid = 0;
+    sql << "SELECT pg_backend_pid()", soci::into(pid);
+    test::scratch_database::admin_exec("SELECT pg_terminate_backend(" + std::to_string(pid) + ")");
+    EXPECT_EQ(failure_of("SELECT 1"), db::failure_class::connection_lost);
 }
