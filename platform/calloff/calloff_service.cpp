@@ -10,6 +10,7 @@
 #include "identity/tenant_slug.hpp"
 #include "db/row_reader.hpp"
 #include "dps/dps_service.hpp"
+#include "dps/dps_store.hpp"
 #include "plugins/iso_date.hpp"
 #include "plugins/plugin_host.hpp"
 
@@ -117,8 +118,8 @@ result<call_off> calloff_service::create(const acting& by, std::int64_t dps_id, 
     if (in.bid_deadline.substr(0, 10) > pkg->start_date) return invalid("bid_deadline", "must not be after the package's start_date");
     const std::int64_t tenant = *by.caller->tenant_id;
     return db_.transact_value<call_off>(by.data_scope(), [&](soci::session& sql) -> result<call_off> {
-        auto d = purchasing::detail::load_dps(sql, dps_id);
-        if (!d || !purchasing::detail::visible_to(*d, by)) return not_found("DPS");
+        auto d = purchasing::store::load_dps(sql, dps_id);
+        if (!d || !purchasing::visible_to(*d, by)) return not_found("DPS");
         const std::string today = london_date(clock_.now());
         if (d->status != "open" || today > d->term_ends_on)
             return conflict("illegal_transition", "cannot call off from a DPS that is " + (d->status == "open" ? "past its term" : d->status),
@@ -200,7 +201,7 @@ result<call_off> calloff_service::get(const acting& by, std::int64_t call_off_id
 result<bid> calloff_service::submit_bid(const acting& by, std::int64_t call_off_id, const bid_input& in)
 {
     if (!is_provider(by)) return forbidden("only a provider organisation bids");
-    if (!purchasing::detail::valid_date(in.earliest_start)) return invalid("earliest_start", plugins::service_date_rule());
+    if (!purchasing::valid_date(in.earliest_start)) return invalid("earliest_start", plugins::service_date_rule());
     if (in.notes.size() > 4000) return invalid("notes", "at most 4000 characters");
     const std::int64_t provider = *by.caller->provider_org_id;
     return db_.transact_value<bid>(by.data_scope(), [&](soci::session& sql) -> result<bid> {
@@ -230,7 +231,7 @@ result<bid> calloff_service::submit_bid(const acting& by, std::int64_t call_off_
 result<bid> calloff_service::amend_bid(const acting& by, std::int64_t bid_id, const bid_input& in)
 {
     if (!is_provider(by)) return forbidden("only the bidding provider amends its bid");
-    if (!purchasing::detail::valid_date(in.earliest_start)) return invalid("earliest_start", plugins::service_date_rule());
+    if (!purchasing::valid_date(in.earliest_start)) return invalid("earliest_start", plugins::service_date_rule());
     if (in.notes.size() > 4000) return invalid("notes", "at most 4000 characters");
     return db_.transact_value<bid>(by.data_scope(), [&](soci::session& sql) -> result<bid> {
         auto b = load_bid(sql, bid_id);

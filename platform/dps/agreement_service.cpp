@@ -6,6 +6,7 @@
 #include "identity/tenant_slug.hpp"
 #include "db/row_reader.hpp"
 #include "dps/dps_service.hpp"
+#include "dps/dps_store.hpp"
 #include "dps/lifecycles.hpp"
 #include "core/money.hpp"
 #include "plugins/iso_date.hpp"
@@ -129,8 +130,8 @@ void decide_on(soci::session& sql, const access_agreement& a, const std::string&
                const std::string& to,
                const std::optional<std::string>& reason, const acting& by, const clock& now)
 {
-    auto d = detail::load_dps(sql, a.dps_id);
-    detail::record_decision(sql, *d, a.partner_tenant_id, std::nullopt, "access_agreement", a.id, action, from, to, reason, by, now);
+    auto d = store::load_dps(sql, a.dps_id);
+    record_decision(sql, *d, a.partner_tenant_id, std::nullopt, "access_agreement", a.id, action, from, to, reason, by, now);
 }
 
 // Rewrites the unpaid fee rows for years that have not started by `from_date` (exclusive of paid ones).
@@ -235,8 +236,8 @@ result<access_agreement> agreement_service::request(const acting& by, std::int64
 {
     if (!by.caller || !by.caller->tenant_id) return forbidden("only a council can join a DPS");
     if (lot_codes.empty()) return invalid("lot_codes", "name at least one lot");
-    if (!detail::valid_date(starts_on)) return invalid("starts_on", plugins::service_date_rule());
-    if (!detail::valid_date(ends_on)) return invalid("ends_on", plugins::service_date_rule());
+    if (!valid_date(starts_on)) return invalid("starts_on", plugins::service_date_rule());
+    if (!valid_date(ends_on)) return invalid("ends_on", plugins::service_date_rule());
     if (ends_on <= starts_on) return invalid("ends_on", "must be after starts_on");
     for (std::size_t i = 0; i < lot_codes.size(); ++i)
         for (std::size_t j = i + 1; j < lot_codes.size(); ++j)
@@ -247,8 +248,8 @@ result<access_agreement> agreement_service::request(const acting& by, std::int64
     std::optional<dps_system> d;
     std::vector<std::pair<std::int64_t, std::string>> lots; // id, name
     auto read = db_.transact(by.data_scope(), [&](soci::session& sql) -> status {
-        d = detail::load_dps(sql, dps_id);
-        if (!d || !detail::visible_to(*d, by)) return not_found("DPS");
+        d = store::load_dps(sql, dps_id);
+        if (!d || !visible_to(*d, by)) return not_found("DPS");
         for (const auto& code : lot_codes) {
             long long key = dps_id, id = 0;
             std::string name;
@@ -315,7 +316,7 @@ result<access_agreement> agreement_service::decide(const acting& by, std::int64_
         auto to = next_state(lifecycle::agreement, a->status, action);
         if (!to) return to.err();
         if (action == "accept") {
-            auto d = detail::load_dps(sql, a->dps_id);
+            auto d = store::load_dps(sql, a->dps_id);
             if (d->status != "open") return conflict("illegal_transition", "cannot accept an agreement on a DPS that is " + d->status, d->status);
         }
         const std::string from = a->status;
@@ -328,7 +329,7 @@ result<access_agreement> agreement_service::decide(const acting& by, std::int64_
 
 result<access_agreement> agreement_service::give_notice(const acting& by, std::int64_t agreement_id, const std::string& given_on)
 {
-    if (!detail::valid_date(given_on)) return invalid("given_on", plugins::service_date_rule());
+    if (!valid_date(given_on)) return invalid("given_on", plugins::service_date_rule());
     const std::string today = london_date(clock_.now());
     if (given_on < today) return invalid("given_on", "notice cannot be given in the past (today is " + today + ")");
     if (auto s = settle(); !s) return s.err();
@@ -438,7 +439,7 @@ result<access_agreement> agreement_service::drop_lot(const acting& by, std::int6
 result<access_agreement> agreement_service::mark_fee_paid(const acting& by, std::int64_t agreement_id, std::int64_t fee_id,
                                                          const std::string& paid_on)
 {
-    if (!detail::valid_date(paid_on)) return invalid("paid_on", plugins::service_date_rule());
+    if (!valid_date(paid_on)) return invalid("paid_on", plugins::service_date_rule());
     return db_.transact_value<access_agreement>(by.data_scope(), [&](soci::session& sql) -> result<access_agreement> {
         auto a = load(sql, agreement_id);
         if (!a) return not_found("access agreement");
@@ -469,8 +470,8 @@ result<std::vector<access_agreement>> agreement_service::list(const acting& by, 
 {
     if (auto s = settle(); !s) return s.err();
     return db_.transact_value<std::vector<access_agreement>>(by.data_scope(), [&](soci::session& sql) -> result<std::vector<access_agreement>> {
-        auto d = detail::load_dps(sql, dps_id);
-        if (!d || !detail::visible_to(*d, by)) return not_found("DPS");
+        auto d = store::load_dps(sql, dps_id);
+        if (!d || !visible_to(*d, by)) return not_found("DPS");
         const bool lead = !by.caller || by.caller->tenant_id == d->tenant_id;
         std::vector<std::int64_t> ids;
         {
@@ -493,12 +494,12 @@ result<spend_authority> agreement_service::add_spend_authority(const acting& by,
 {
     if (!by.caller || !by.caller->tenant_id) return forbidden("only a council records a spend authority");
     if (limit_pence <= 0) return invalid("limit_pence", "must be a positive number of pence");
-    if (!detail::valid_date(starts_on)) return invalid("starts_on", plugins::service_date_rule());
-    if (!detail::valid_date(ends_on)) return invalid("ends_on", plugins::service_date_rule());
+    if (!valid_date(starts_on)) return invalid("starts_on", plugins::service_date_rule());
+    if (!valid_date(ends_on)) return invalid("ends_on", plugins::service_date_rule());
     if (ends_on <= starts_on) return invalid("ends_on", "must be after starts_on");
     return db_.transact_value<spend_authority>(by.data_scope(), [&](soci::session& sql) -> result<spend_authority> {
-        auto d = detail::load_dps(sql, dps_id);
-        if (!d || !detail::visible_to(*d, by)) return not_found("DPS");
+        auto d = store::load_dps(sql, dps_id);
+        if (!d || !visible_to(*d, by)) return not_found("DPS");
         long long key = dps_id, tenant = *by.caller->tenant_id, limit = limit_pence, id = 0;
         if (d->tenant_id != tenant) {
             long long live = 0;

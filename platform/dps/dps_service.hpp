@@ -74,15 +74,15 @@ private:
 
 // Shared by the DPS and agreement services: the DPS row, settled for today's date (an open DPS past
 // its term becomes expired), or not_found if the caller may not see it.
-namespace detail {
-std::optional<dps_system> load_dps(soci::session& sql, std::int64_t dps_id);
+// What the access-agreement service and the call-off module use of the DPS's rules (its rows they
+// read through dps_store.hpp).
 void settle_dps(soci::session& sql, dps_system& d, const std::string& today, const identity::acting& by, const clock& now);
-bool visible_to(const dps_system& d, const identity::acting& by);
+bool visible_to(const dps_system& d, const identity::acting& by); // a draft is its lead's alone
+// The decision trail: a dps_decisions row and its audit row, in the caller's transaction.
 void record_decision(soci::session& sql, const dps_system& d, std::optional<std::int64_t> partner, std::optional<std::int64_t> provider,
                      const std::string& entity_type, std::int64_t entity_id, const std::string& action,
                      const std::optional<std::string>& from, const std::string& to, const std::optional<std::string>& reason,
                      const identity::acting& by, const clock& now);
-std::optional<std::string> valid_date(const std::string& text);
-} // namespace detail
+std::optional<std::string> valid_date(const std::string& text); // a service date (1990 to 2100), or nullopt
 
 } // namespace dps::purchasing
