@@ -4,7 +4,7 @@
 #include "audit/audit_log.hpp"
 #include "db/database.hpp"
 #include "identity/tenant_slug.hpp"
-#include "db/row_reader.hpp"
+#include "dps/agreement_store.hpp"
 #include "dps/dps_service.hpp"
 #include "dps/dps_store.hpp"
 #include "dps/lifecycles.hpp"
@@ -20,11 +20,6 @@ namespace dps::purchasing {
 using identity::acting;
 
 namespace {
-
-constexpr const char* kAgreementColumns =
-    "id, dps_id, lead_tenant_id, partner_tenant_id, status, starts_on, ends_on, notice_given_on, notice_given_by, "
-    "effective_end_on, created_at, updated_at";
-
 
 boost::json::value opt(const std::optional<std::string>& v) { return v ? boost::json::value(*v) : boost::json::value(nullptr); }
 
@@ -60,54 +55,7 @@ std::vector<agreement_fee> schedule(const std::string& starts_on, const std::str
     return out;
 }
 
-access_agreement agreement_from(const soci::row& r)
-{
-    access_agreement a;
-    a.id = db::int_at(r, 0);
-    a.dps_id = db::int_at(r, 1);
-    a.lead_tenant_id = db::int_at(r, 2);
-    a.partner_tenant_id = db::int_at(r, 3);
-    a.status = db::text_at(r, 4);
-    a.starts_on = db::text_at(r, 5);
-    a.ends_on = db::text_at(r, 6);
-    a.notice_given_on = db::opt_text_at(r, 7);
-    a.notice_given_by = db::opt_text_at(r, 8);
-    a.effective_end_on = db::opt_text_at(r, 9);
-    a.created_at = db::text_at(r, 10);
-    a.updated_at = db::text_at(r, 11);
-    return a;
-}
-
-std::optional<access_agreement> load(soci::session& sql, std::int64_t id)
-{
-    long long key = id;
-    std::optional<access_agreement> a;
-    {
-        soci::rowset<soci::row> rows =
-            (sql.prepare << "SELECT " << kAgreementColumns << " FROM access_agreements WHERE id = :id", soci::use(key));
-        for (const auto& r : rows) a = agreement_from(r);
-    }
-    if (!a) return a;
-    {
-        soci::rowset<soci::row> rows =
-            (sql.prepare << "SELECT al.id, al.lot_id, l.code, al.annual_fee_pence, al.joined_on, al.dropped_on FROM agreement_lots al "
-                            "JOIN lots l ON l.id = al.lot_id WHERE al.agreement_id = :id ORDER BY al.id",
-             soci::use(key));
-        for (const auto& r : rows)
-            a->lots.push_back({db::int_at(r, 0), db::int_at(r, 1), db::text_at(r, 2), db::int_at(r, 3), db::text_at(r, 4),
-                               db::opt_text_at(r, 5)});
-    }
-    {
-        soci::rowset<soci::row> rows =
-            (sql.prepare << "SELECT id, year_starts_on, year_ends_on, amount_pence, due_on, paid_on FROM agreement_fees "
-                            "WHERE agreement_id = :id ORDER BY year_starts_on",
-             soci::use(key));
-        for (const auto& r : rows)
-            a->fees.push_back({db::int_at(r, 0), db::text_at(r, 1), db::text_at(r, 2), db::int_at(r, 3), db::text_at(r, 4),
-                               db::opt_text_at(r, 5)});
-    }
-    return a;
-}
+std::optional<access_agreement> load(soci::session& sql, std::int64_t id) { return store::load_agreement(sql, id); }
 
 std::int64_t live_annual_total(const access_agreement& a)
 {
@@ -119,9 +67,8 @@ std::int64_t live_annual_total(const access_agreement& a)
 
 void set_status(soci::session& sql, access_agreement& a, const std::string& to, const clock& now)
 {
-    long long key = a.id;
     const std::string at = format_timestamp(now.now());
-    sql << "UPDATE access_agreements SET status = :s, updated_at = :at WHERE id = :id", soci::use(to), soci::use(at), soci::use(key);
+    store::set_agreement_status(sql, a.id, to, at);
     a.status = to;
     a.updated_at = at;
 }
@@ -137,19 +84,9 @@ void decide_on(soci::session& sql, const access_agreement& a, const std::string&
 // Rewrites the unpaid fee rows for years that have not started by `from_date` (exclusive of paid ones).
 void reschedule(soci::session& sql, access_agreement& a, const std::string& from_date, const std::string& last_day)
 {
-    long long key = a.id;
-    sql << "DELETE FROM agreement_fees WHERE agreement_id = :id AND paid_on IS NULL AND year_starts_on >= :from", soci::use(key),
-        soci::use(from_date);
-    const auto total = live_annual_total(a);
-    long long lead = a.lead_tenant_id, partner = a.partner_tenant_id;
-    for (const auto& fee : schedule(a.starts_on, last_day, total)) {
-        if (fee.year_starts_on < from_date) continue;
-        long long amount = fee.amount_pence;
-        sql << "INSERT INTO agreement_fees (agreement_id, lead_tenant_id, partner_tenant_id, year_starts_on, year_ends_on, amount_pence, "
-               "due_on) VALUES (:a, :l, :p, :s, :e, :amt, :due)",
-            soci::use(key), soci::use(lead), soci::use(partner), soci::use(fee.year_starts_on), soci::use(fee.year_ends_on),
-            soci::use(amount), soci::use(fee.due_on);
-    }
+    store::delete_unpaid_fees_from(sql, a.id, from_date);
+    for (const auto& fee : schedule(a.starts_on, last_day, live_annual_total(a)))
+        if (fee.year_starts_on >= from_date) store::insert_fee(sql, a, fee);
 }
 
 } // namespace
@@ -210,22 +147,19 @@ status agreement_service::settle()
 {
     const std::string today = london_date(clock_.now());
     return db_.transact(db::scope::platform(), [&](soci::session& sql) -> status {
-        std::vector<std::int64_t> due;
-        {
-            soci::rowset<soci::row> rows =
-                (sql.prepare << "SELECT id FROM access_agreements WHERE (status = 'notice_given' AND effective_end_on <= :t) "
-                                "OR (status IN ('active', 'notice_given') AND ends_on < :t2)",
-                 soci::use(today), soci::use(today));
-            for (const auto& r : rows) due.push_back(db::int_at(r, 0));
-        }
         const acting system{nullptr, "-", "system"};
-        for (auto id : due) {
+        for (auto id : store::agreements_due_to_end(sql, today)) {
             auto a = load(sql, id);
+            if (!a) continue;
+            const bool notice_ran_out = a->effective_end_on && *a->effective_end_on <= today;
+            // Through the table: notice running out terminates; a term ending without notice expires.
+            const std::string action = notice_ran_out && a->status == "notice_given" ? "terminate" : "expire";
+            auto to = next_state(lifecycle::agreement, a->status, action);
+            if (!to) continue;
             const std::string from = a->status;
-            set_status(sql, *a, "terminated", clock_);
-            const std::string why = a->effective_end_on && *a->effective_end_on <= today ? "notice ran out on " + *a->effective_end_on
-                                                                                          : "the agreement's term ended on " + a->ends_on;
-            decide_on(sql, *a, "terminate", from, "terminated", why, system, clock_);
+            set_status(sql, *a, *to, clock_);
+            const std::string why = notice_ran_out ? "notice ran out on " + *a->effective_end_on : "the agreement's term ended on " + a->ends_on;
+            decide_on(sql, *a, action, from, *to, why, system, clock_);
         }
         return ok_status();
     });
@@ -251,11 +185,9 @@ result<access_agreement> agreement_service::request(const acting& by, std::int64
         d = store::load_dps(sql, dps_id);
         if (!d || !visible_to(*d, by)) return not_found("DPS");
         for (const auto& code : lot_codes) {
-            long long key = dps_id, id = 0;
-            std::string name;
-            sql << "SELECT id, name FROM lots WHERE dps_id = :d AND code = :c", soci::use(key), soci::use(code), soci::into(id), soci::into(name);
-            if (!sql.got_data()) return make_error(error_kind::not_found, "not_found", "the DPS has no lot '" + code + "'");
-            lots.emplace_back(id, name);
+            auto found = store::find_lot(sql, dps_id, code);
+            if (!found) return make_error(error_kind::not_found, "not_found", "the DPS has no lot '" + code + "'");
+            lots.push_back(*found);
         }
         return ok_status();
     });
@@ -276,26 +208,20 @@ result<access_agreement> agreement_service::request(const acting& by, std::int64
     }
 
     return db_.transact_value<access_agreement>(by.data_scope(), [&](soci::session& sql) -> result<access_agreement> {
-        long long dps_key = dps_id, lead = d->tenant_id, partner = *by.caller->tenant_id, id = 0;
-        {
-            long long live = 0;
-            sql << "SELECT count(*) FROM access_agreements WHERE dps_id = :d AND partner_tenant_id = :p "
-                   "AND status IN ('requested', 'active', 'notice_given')",
-                soci::use(dps_key), soci::use(partner), soci::into(live);
-            if (live > 0) return conflict("already_joined", "this council already has an agreement on this DPS; add lots to it instead");
-        }
+        if (store::count_partner_agreements(sql, dps_id, *by.caller->tenant_id, true) > 0)
+            return conflict("already_joined", "this council already has an agreement on this DPS; add lots to it instead");
         const std::string at = format_timestamp(clock_.now());
-        sql << "INSERT INTO access_agreements (dps_id, lead_tenant_id, partner_tenant_id, status, starts_on, ends_on, created_at, updated_at) "
-               "VALUES (:d, :l, :p, 'requested', :s, :e, :at, :at2) RETURNING id",
-            soci::use(dps_key), soci::use(lead), soci::use(partner), soci::use(starts_on), soci::use(ends_on), soci::use(at), soci::use(at),
-            soci::into(id);
-        for (std::size_t i = 0; i < lots.size(); ++i) {
-            long long lot_id = lots[i].first, fee = fees[i];
-            sql << "INSERT INTO agreement_lots (agreement_id, lot_id, lead_tenant_id, partner_tenant_id, annual_fee_pence, joined_on) "
-                   "VALUES (:a, :l, :lead, :p, :f, :j)",
-                soci::use(id), soci::use(lot_id), soci::use(lead), soci::use(partner), soci::use(fee), soci::use(starts_on);
-        }
-        auto a = load(sql, id);
+        access_agreement row;
+        row.dps_id = dps_id;
+        row.lead_tenant_id = d->tenant_id;
+        row.partner_tenant_id = *by.caller->tenant_id;
+        row.status = "requested";
+        row.starts_on = starts_on;
+        row.ends_on = ends_on;
+        row.created_at = row.updated_at = at;
+        row.id = store::insert_agreement(sql, row);
+        for (std::size_t i = 0; i < lots.size(); ++i) store::insert_agreement_lot(sql, row, lots[i].first, fees[i], starts_on);
+        auto a = load(sql, row.id);
         decide_on(sql, *a, "request", std::nullopt, "requested", std::nullopt, by, clock_);
         return *a;
     });
@@ -359,14 +285,10 @@ result<access_agreement> agreement_service::give_notice(const acting& by, std::i
         if (given_on < a->starts_on) return invalid("given_on", "the agreement starts on " + a->starts_on);
         const std::string end = std::min(*effective, a->ends_on);
         const std::string from = a->status, at = format_timestamp(clock_.now()), side = lead ? "lead" : "partner";
-        long long key = a->id;
-        sql << "UPDATE access_agreements SET status = :s, notice_given_on = :g, notice_given_by = :b, effective_end_on = :e, "
-               "updated_at = :at WHERE id = :id",
-            soci::use(*to), soci::use(given_on), soci::use(side), soci::use(end), soci::use(at), soci::use(key);
+        store::record_notice(sql, a->id, *to, given_on, side, end, at);
         a->status = *to;
         // No fees for agreement years that would start after the agreement has ended.
-        sql << "DELETE FROM agreement_fees WHERE agreement_id = :id AND paid_on IS NULL AND year_starts_on >= :e", soci::use(key),
-            soci::use(end);
+        store::delete_unpaid_fees_from(sql, a->id, end);
         decide_on(sql, *a, "give_notice", from, *to,
                   side + " gave " + std::to_string(months) + " months' notice on " + given_on + "; ends on " + end, by, clock_);
         return *load(sql, a->id);
@@ -390,18 +312,12 @@ result<access_agreement> agreement_service::add_lot(const acting& by, std::int64
     return db_.transact_value<access_agreement>(by.data_scope(), [&](soci::session& sql) -> result<access_agreement> {
         auto a = load(sql, agreement_id);
         if (!a || a->status != "active") return conflict("illegal_transition", "the agreement is no longer active");
-        long long dps_key = a->dps_id, lot_id = 0;
-        std::string name;
-        sql << "SELECT id, name FROM lots WHERE dps_id = :d AND code = :c", soci::use(dps_key), soci::use(lot_code), soci::into(lot_id),
-            soci::into(name);
-        if (!sql.got_data()) return make_error(error_kind::not_found, "not_found", "the DPS has no lot '" + lot_code + "'");
-        auto fee = fee_for(*lead_slug, *partner_slug, lot_code, name, a->starts_on, a->ends_on);
+        auto found = store::find_lot(sql, a->dps_id, lot_code);
+        if (!found) return make_error(error_kind::not_found, "not_found", "the DPS has no lot '" + lot_code + "'");
+        auto fee = fee_for(*lead_slug, *partner_slug, lot_code, found->second, a->starts_on, a->ends_on);
         if (!fee) return fee.err();
-        long long key = a->id, lead = a->lead_tenant_id, partner = a->partner_tenant_id, amount = *fee;
         const std::string joined = std::max(today, a->starts_on);
-        sql << "INSERT INTO agreement_lots (agreement_id, lot_id, lead_tenant_id, partner_tenant_id, annual_fee_pence, joined_on) "
-               "VALUES (:a, :l, :lead, :p, :f, :j)",
-            soci::use(key), soci::use(lot_id), soci::use(lead), soci::use(partner), soci::use(amount), soci::use(joined);
+        store::insert_agreement_lot(sql, *a, found->first, *fee, joined);
         a = load(sql, agreement_id);
         reschedule(sql, *a, joined, a->ends_on);
         decide_on(sql, *a, "add_lot", a->status, a->status, "joined lot " + lot_code, by, clock_);
@@ -427,8 +343,7 @@ result<access_agreement> agreement_service::drop_lot(const acting& by, std::int6
         }
         if (!found) return make_error(error_kind::not_found, "not_found", "the agreement does not cover lot '" + lot_code + "'");
         if (live == 1) return conflict("last_lot", "an agreement needs at least one lot; give notice to leave instead");
-        long long id = found->id;
-        sql << "UPDATE agreement_lots SET dropped_on = :d WHERE id = :id", soci::use(today), soci::use(id);
+        store::drop_agreement_lot(sql, found->id, today);
         a = load(sql, agreement_id);
         reschedule(sql, *a, today > a->starts_on ? today : a->starts_on, a->ends_on);
         decide_on(sql, *a, "drop_lot", a->status, a->status, "left lot " + lot_code, by, clock_);
@@ -449,8 +364,7 @@ result<access_agreement> agreement_service::mark_fee_paid(const acting& by, std:
             if (f.id == fee_id) fee = &f;
         if (!fee) return not_found("fee");
         if (fee->paid_on) return conflict("already_paid", "this fee was recorded as paid on " + *fee->paid_on);
-        long long key = fee_id;
-        sql << "UPDATE agreement_fees SET paid_on = :p WHERE id = :id", soci::use(paid_on), soci::use(key);
+        store::mark_fee_paid(sql, fee_id, paid_on);
         decide_on(sql, *a, "fee_paid", a->status, a->status, "fee for the year from " + fee->year_starts_on + " paid on " + paid_on, by, clock_);
         return *load(sql, a->id);
     });
@@ -473,16 +387,8 @@ result<std::vector<access_agreement>> agreement_service::list(const acting& by, 
         auto d = store::load_dps(sql, dps_id);
         if (!d || !visible_to(*d, by)) return not_found("DPS");
         const bool lead = !by.caller || by.caller->tenant_id == d->tenant_id;
-        std::vector<std::int64_t> ids;
-        {
-            long long key = dps_id, viewer = lead ? 0 : by.caller->tenant_id.value_or(-1);
-            soci::rowset<soci::row> rows = (sql.prepare << "SELECT id FROM access_agreements WHERE dps_id = :d "
-                                                           "AND (:v = 0 OR partner_tenant_id = :v2) ORDER BY id",
-                                            soci::use(key), soci::use(viewer), soci::use(viewer));
-            for (const auto& r : rows) ids.push_back(db::int_at(r, 0));
-        }
         std::vector<access_agreement> out;
-        for (auto id : ids)
+        for (auto id : store::agreements_on(sql, dps_id, lead ? 0 : by.caller->tenant_id.value_or(-1)))
             if (auto a = load(sql, id)) out.push_back(std::move(*a));
         return out;
     });
@@ -500,20 +406,13 @@ result<spend_authority> agreement_service::add_spend_authority(const acting& by,
     return db_.transact_value<spend_authority>(by.data_scope(), [&](soci::session& sql) -> result<spend_authority> {
         auto d = store::load_dps(sql, dps_id);
         if (!d || !visible_to(*d, by)) return not_found("DPS");
-        long long key = dps_id, tenant = *by.caller->tenant_id, limit = limit_pence, id = 0;
-        if (d->tenant_id != tenant) {
-            long long live = 0;
-            sql << "SELECT count(*) FROM access_agreements WHERE dps_id = :d AND partner_tenant_id = :t AND status IN ('active', 'notice_given')",
-                soci::use(key), soci::use(tenant), soci::into(live);
-            if (live == 0) return conflict("no_agreement", "record a spend authority once the council's access agreement is active");
-        }
-        const std::string at = format_timestamp(clock_.now()), approver = approved_by.value_or("");
-        soci::indicator approver_ind = approved_by ? soci::i_ok : soci::i_null;
-        sql << "INSERT INTO spend_authorities (tenant_id, dps_id, limit_pence, starts_on, ends_on, approved_by, created_at) "
-               "VALUES (:t, :d, :l, :s, :e, :a, :at) RETURNING id",
-            soci::use(tenant), soci::use(key), soci::use(limit), soci::use(starts_on), soci::use(ends_on), soci::use(approver, approver_ind),
-            soci::use(at), soci::into(id);
-        spend_authority s{id, tenant, dps_id, limit_pence, starts_on, ends_on, approved_by, at};
+        const std::int64_t tenant = *by.caller->tenant_id;
+        if (d->tenant_id != tenant && store::count_partner_agreements(sql, dps_id, tenant, false) == 0)
+            return conflict("no_agreement", "record a spend authority once the council's access agreement is active");
+        const std::string at = format_timestamp(clock_.now());
+        spend_authority s{0, tenant, dps_id, limit_pence, starts_on, ends_on, approved_by, at};
+        s.id = store::insert_spend_authority(sql, s);
+        const auto id = s.id;
         audit::record(sql, audit::entry{by.actor(), tenant, std::nullopt, "spend_authority.create", "spend_authority", std::to_string(id),
                                         by.request_id, boost::json::serialize(to_json(s)), clock_.now()});
         return s;
@@ -523,16 +422,7 @@ result<spend_authority> agreement_service::add_spend_authority(const acting& by,
 result<std::vector<spend_authority>> agreement_service::spend_authorities(const acting& by, std::int64_t dps_id)
 {
     return db_.transact_value<std::vector<spend_authority>>(by.data_scope(), [&](soci::session& sql) -> result<std::vector<spend_authority>> {
-        std::vector<spend_authority> out;
-        long long key = dps_id, tenant = by.caller && by.caller->tenant_id ? *by.caller->tenant_id : 0;
-        soci::rowset<soci::row> rows =
-            (sql.prepare << "SELECT id, tenant_id, dps_id, limit_pence, starts_on, ends_on, approved_by, created_at FROM spend_authorities "
-                            "WHERE dps_id = :d AND tenant_id = :t ORDER BY starts_on",
-             soci::use(key), soci::use(tenant));
-        for (const auto& r : rows)
-            out.push_back({db::int_at(r, 0), db::int_at(r, 1), db::int_at(r, 2), db::int_at(r, 3), db::text_at(r, 4), db::text_at(r, 5),
-                           db::opt_text_at(r, 6), db::text_at(r, 7)});
-        return out;
+        return store::spend_authorities_of(sql, dps_id, by.caller && by.caller->tenant_id ? *by.caller->tenant_id : 0);
     });
 }
 

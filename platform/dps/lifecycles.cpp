@@ -23,6 +23,8 @@ constexpr std::array kAgreementMoves{
     transition{"requested", "accept", "active"},          transition{"requested", "decline", "declined"},
     transition{"requested", "withdraw", "withdrawn"},     transition{"active", "give_notice", "notice_given"},
     transition{"notice_given", "terminate", "terminated"},
+    // The clock's own moves: an agreement whose term ends without notice expires into terminated.
+    transition{"active", "expire", "terminated"},         transition{"notice_given", "expire", "terminated"},
 };
 
 constexpr lifecycle_table kDps{"DPS", kDpsMoves};
