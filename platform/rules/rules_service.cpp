@@ -6,9 +6,8 @@
 #include "core/digest.hpp"
 #include "db/database.hpp"
 #include "identity/tenant_slug.hpp"
-#include "db/dialect.hpp"
-#include "db/row_reader.hpp"
 #include "log/logger.hpp"
+#include "rules/rules_store.hpp"
 
 #include <boost/json.hpp>
 #include <soci/soci.h>
@@ -17,16 +16,6 @@
 
 namespace dps::rules {
 namespace {
-
-constexpr const char* kVersionColumns =
-    "id, tenant_id, version, file_name, source_sha256, uploaded_by, uploaded_at, status, activated_at";
-
-plugin_version version_from(const soci::row& r)
-{
-    return {db::int_at(r, 0),      db::int_at(r, 1),      static_cast<int>(db::int_at(r, 2)), db::text_at(r, 3),
-            db::text_at(r, 4),     db::text_at(r, 5),     db::text_at(r, 6),                  db::text_at(r, 7),
-            db::opt_text_at(r, 8)};
-}
 
 error plugin_rejected(const std::string& message, const std::string& detail = {})
 {
@@ -53,26 +42,23 @@ status rules_service::sync_host(std::int64_t tenant_id, const std::string& slug)
     // Under one lock: read what the database says is active and install exactly that, so two
     // concurrent uploads or activations cannot leave the host on a version the database has replaced.
     std::lock_guard lock(install_mutex());
-    std::string source, file, sha256;
+    std::optional<store::active_source> active;
     auto read = db_.transact(db::scope::platform(), [&](soci::session& sql) -> status {
-        long long key = tenant_id;
-        soci::indicator ind = soci::i_null;
-        sql << "SELECT source, file_name, source_sha256 FROM tenant_plugins WHERE tenant_id = :t AND status = 'active'", soci::use(key),
-            soci::into(source, ind), soci::into(file), soci::into(sha256);
+        active = store::active_source_of(sql, tenant_id);
         return ok_status();
     });
     if (!read) return read;
-    if (source.empty()) {
+    if (!active) {
         host_.uninstall(slug);
         installed_sha256_.erase(slug);
         return ok_status();
     }
-    auto installed = host_.install(slug, source, file);
+    auto installed = host_.install(slug, active->source, active->file_name);
     if (!installed) {
         log::error("plugin_install_failed", {{"tenant", slug}, {"reason", installed.err().message}});
         return installed.err();
     }
-    installed_sha256_[slug] = sha256;
+    installed_sha256_[slug] = active->source_sha256;
     return ok_status();
 }
 
@@ -103,15 +89,9 @@ status rules_service::load_active()
 
 status rules_service::refresh()
 {
-    struct row_t {
-        std::int64_t tenant_id;
-        std::string slug, sha256;
-    };
-    std::vector<row_t> rows;
+    std::vector<store::active_row> rows;
     status s = db_.transact(db::scope::platform(), [&](soci::session& sql) -> status {
-        soci::rowset<soci::row> rs = (sql.prepare << "SELECT t.id, t.slug, p.source_sha256 FROM tenant_plugins p "
-                                                     "JOIN tenants t ON t.id = p.tenant_id WHERE p.status = 'active'");
-        for (const auto& r : rs) rows.push_back({db::int_at(r, 0), db::text_at(r, 1), db::text_at(r, 2)});
+        rows = store::every_active(sql);
         return ok_status();
     });
     if (!s) return s;
@@ -120,7 +100,7 @@ status rules_service::refresh()
         {
             std::lock_guard lock(install_mutex());
             auto it = installed_sha256_.find(r.slug);
-            current = it != installed_sha256_.end() && it->second == r.sha256;
+            current = it != installed_sha256_.end() && it->second == r.source_sha256;
         }
         if (!current) (void)sync_host(r.tenant_id, r.slug); // a plugin that fails to load is logged; others go on
     }
@@ -132,16 +112,13 @@ result<bool> rules_service::may_name_lead(const identity::acting& by, std::int64
 {
     if (!by.caller || lead == own_slug) return true; // the operator's seed and CLI, or the council's own lots
     // Platform scope, as tenant_slug reads: the caller's tenant is in the filter, and only a count comes back.
-    long long found = 0;
+    bool found = false;
     auto read = db_.transact(db::scope::platform(), [&](soci::session& sql) -> status {
-        long long partner = tenant_id;
-        sql << "SELECT count(*) FROM access_agreements a JOIN tenants t ON t.id = a.lead_tenant_id "
-               "WHERE a.partner_tenant_id = :p AND t.slug = :s",
-            soci::use(partner), soci::use(lead), soci::into(found);
+        found = store::has_agreement_with_lead(sql, tenant_id, lead);
         return ok_status();
     });
     if (!read) return read.err();
-    return found > 0;
+    return found;
 }
 
 result<std::vector<std::string>> rules_service::lead_lots_for(const identity::acting& by, std::int64_t tenant_id,
@@ -182,17 +159,15 @@ result<upload_result> rules_service::upload(const identity::acting& by, std::int
     if (fixtures_in) {
         fixtures = *fixtures_in;
     } else {
-        std::string stored;
+        std::optional<std::string> stored;
         auto found = db_.transact(by.data_scope(), [&](soci::session& sql) -> status {
-            long long key = tenant_id;
-            soci::indicator ind = soci::i_null;
-            sql << "SELECT fixtures FROM tenant_plugins WHERE tenant_id = :t AND status = 'active'", soci::use(key), soci::into(stored, ind);
+            stored = store::active_fixtures_of(sql, tenant_id);
             return ok_status();
         });
         if (!found) return found.err();
-        if (stored.empty())
+        if (!stored)
             return plugin_rejected("fixtures are required for a tenant's first plugin: send {\"source\": …, \"fixtures\": {\"cases\": […]}}");
-        fixtures = boost::json::parse(stored);
+        fixtures = boost::json::parse(*stored);
     }
 
     auto turn = upload_gate_->enter();
@@ -218,20 +193,12 @@ result<upload_result> rules_service::upload(const identity::acting& by, std::int
     const std::string hash = sha256_hex(source);
     const std::string fixtures_text = boost::json::serialize(fixtures);
     auto stored = db_.transact_value<plugin_version>(by.data_scope(), [&](soci::session& sql) -> result<plugin_version> {
-        long long key = tenant_id, next = 0;
         // Serialise uploads per tenant so two cannot both take the next version number.
-        sql << std::string{"SELECT id FROM tenants WHERE id = :t"} + db::for_update(db_.kind()), soci::use(key);
-        sql << "SELECT COALESCE(MAX(version), 0) + 1 FROM tenant_plugins WHERE tenant_id = :t", soci::use(key), soci::into(next);
+        const int next = store::next_version(sql, db_.kind(), tenant_id);
         const std::string now = format_timestamp(clock_.now());
-        const std::string actor = by.actor();
-        sql << "UPDATE tenant_plugins SET status = 'inactive' WHERE tenant_id = :t AND status = 'active'", soci::use(key);
-        plugin_version v{0, tenant_id, static_cast<int>(next), file, hash, actor, now, "active", now};
-        long long id = 0;
-        sql << "INSERT INTO tenant_plugins (tenant_id, version, file_name, source, source_sha256, fixtures, uploaded_by, uploaded_at, "
-               "status, activated_at) VALUES (:t, :v, :f, :s, :h, :x, :by, :at, 'active', :at2) RETURNING id",
-            soci::use(key), soci::use(v.version), soci::use(file), soci::use(source), soci::use(hash), soci::use(fixtures_text),
-            soci::use(actor), soci::use(now), soci::use(now), soci::into(id);
-        v.id = id;
+        store::deactivate_all(sql, tenant_id);
+        plugin_version v{0, tenant_id, next, file, hash, by.actor(), now, "active", now};
+        v.id = store::insert_active_version(sql, v, source, fixtures_text);
         audit_write(sql, by, clock_, tenant_id, "plugin.upload", v.id, to_json(v));
         audit_write(sql, by, clock_, tenant_id, "plugin.activate", v.id, {{"version", v.version}});
         return v;
@@ -246,13 +213,7 @@ result<upload_result> rules_service::upload(const identity::acting& by, std::int
 result<std::vector<plugin_version>> rules_service::versions(const identity::acting& by, std::int64_t tenant_id)
 {
     return db_.transact_value<std::vector<plugin_version>>(by.data_scope(), [&](soci::session& sql) -> result<std::vector<plugin_version>> {
-        std::vector<plugin_version> out;
-        long long key = tenant_id;
-        soci::rowset<soci::row> rows = (sql.prepare << "SELECT " << kVersionColumns
-                                                    << " FROM tenant_plugins WHERE tenant_id = :t ORDER BY version",
-                                        soci::use(key));
-        for (const auto& r : rows) out.push_back(version_from(r));
-        return out;
+        return store::versions_of(sql, tenant_id);
     });
 }
 
@@ -270,20 +231,12 @@ result<plugin_version> rules_service::activate(const identity::acting& by, std::
     auto slug = identity::tenant_slug(db_, tenant_id);
     if (!slug) return slug.err();
     auto chosen = db_.transact_value<plugin_version>(by.data_scope(), [&](soci::session& sql) -> result<plugin_version> {
-        long long key = tenant_id;
-        std::optional<plugin_version> v;
-        {
-            soci::rowset<soci::row> rows = (sql.prepare << "SELECT " << kVersionColumns << " FROM tenant_plugins "
-                                                           "WHERE tenant_id = :t AND version = :v",
-                                            soci::use(key), soci::use(version));
-            for (const auto& r : rows) v = version_from(r);
-        }
+        auto v = store::version_of(sql, tenant_id, version);
         if (!v) return make_error(error_kind::not_found, "not_found", "no such plugin version");
         if (v->status == "active") return make_error(error_kind::conflict, "already_active", "this version is already active");
         const std::string now = format_timestamp(clock_.now());
-        sql << "UPDATE tenant_plugins SET status = 'inactive' WHERE tenant_id = :t AND status = 'active'", soci::use(key);
-        long long id = v->id;
-        sql << "UPDATE tenant_plugins SET status = 'active', activated_at = :at WHERE id = :id", soci::use(now), soci::use(id);
+        store::deactivate_all(sql, tenant_id);
+        store::activate_version(sql, v->id, now);
         v->status = "active";
         v->activated_at = now;
         audit_write(sql, by, clock_, tenant_id, "plugin.activate", v->id, {{"version", v->version}});

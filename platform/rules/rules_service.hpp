@@ -9,6 +9,7 @@
 #include "identity/identity_service.hpp"
 #include "plugins/plugin_check.hpp"
 #include "plugins/plugin_host.hpp"
+#include "rules/rules_records.hpp"
 
 #include <boost/json/value.hpp>
 
@@ -22,14 +23,6 @@ namespace dps::db { class database; }
 
 namespace dps::rules {
 
-struct plugin_version {
-    std::int64_t id = 0;
-    std::int64_t tenant_id = 0;
-    int version = 0;
-    std::string file_name, source_sha256, uploaded_by, uploaded_at, status;
-    std::optional<std::string> activated_at;
-};
-boost::json::value to_json(const plugin_version& v);
 
 struct upload_result {
     plugin_version version;
