@@ -23,7 +23,6 @@
 
 #include <algorithm>
 
-#include <soci/soci.h>
 
 #include <boost/json/value_from.hpp>
 
@@ -72,18 +71,11 @@ result<std::vector<int>> migrate_database(db::database& runtime, const std::stri
 namespace {
 
 // Row-level security is the second wall between tenants; a superuser or BYPASSRLS role walks through it.
-void warn_if_row_security_bypassed(db::database& db)
+void warn_about_database_roles(db::database& db)
 {
     if (db.kind() != db::backend::postgresql) return;
-    bool bypass = false;
-    (void)db.with_session([&](soci::session& sql) -> status {
-        int flag = 0;
-        sql << "SELECT CASE WHEN rolsuper OR rolbypassrls THEN 1 ELSE 0 END FROM pg_roles WHERE rolname = current_user",
-            soci::into(flag);
-        bypass = flag == 1;
-        return ok_status();
-    });
-    if (bypass)
+    const auto bypass = db::bypasses_row_security(db);
+    if (bypass && *bypass)
         log::warn("row_security_bypassed", {{"advice", "connect dpsd as a role without SUPERUSER or BYPASSRLS; see docs/operations.md"}});
     // A runtime role that owns the tables can disable the audit log's triggers and drop policies.
     if (auto owns = db::owns_schema_tables(db); owns && *owns)
@@ -114,7 +106,7 @@ result<std::unique_ptr<application>> application::create(const config& settings,
         log::warn("schema_out_of_date", {{"current", state->current}, {"latest", state->latest}});
     }
 
-    warn_if_row_security_bypassed(*app->db_);
+    warn_about_database_roles(*app->db_);
     app->identity_ = std::make_unique<identity::identity_service>(*app->db_, *app->clock_);
     app->plugins_ = std::make_unique<plugins::plugin_host>();
     app->rules_ = std::make_unique<rules::rules_service>(*app->db_, *app->clock_, *app->plugins_);

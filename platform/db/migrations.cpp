@@ -82,9 +82,9 @@ result<schema_state> inspect_schema(database& db, const std::vector<migration>& 
 result<std::vector<int>> migrate(database& db, const std::vector<migration>& known, const clock& now)
 {
     // Nothing to do needs no privilege: a runtime role that owns nothing may "migrate" an up-to-date schema.
-    auto state = inspect_schema(db, known);
-    if (!state) return state.err();
-    if (state->up_to_date()) return std::vector<int>{};
+    auto before = inspect_schema(db, known);
+    if (!before) return before.err();
+    if (before->up_to_date()) return std::vector<int>{};
     std::vector<int> applied_now;
     for (const auto& m : known) {
         status s = db.transact(scope::platform(), [&](soci::session& sql) -> status {
@@ -142,6 +142,18 @@ status grant_runtime_role(database& owner, const std::string& runtime_role)
         sql << "REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON schema_migrations FROM " + role;
         return ok_status();
     });
+}
+
+result<bool> bypasses_row_security(database& db)
+{
+    if (db.kind() != backend::postgresql) return false;
+    int flag = 0;
+    status s = db.with_session([&](soci::session& sql) -> status {
+        sql << "SELECT CASE WHEN rolsuper OR rolbypassrls THEN 1 ELSE 0 END FROM pg_roles WHERE rolname = current_user", soci::into(flag);
+        return ok_status();
+    });
+    if (!s) return s.err();
+    return flag == 1;
 }
 
 result<bool> owns_schema_tables(database& db)

@@ -45,5 +45,7 @@ result<std::string> current_role(database& db); // the role a session of db runs
 status grant_runtime_role(database& owner, const std::string& runtime_role);
 // Whether the role db connects as owns any table of the schema (then the audit log is not safe from it).
 result<bool> owns_schema_tables(database& db);
+// Whether it is a superuser or BYPASSRLS role (then row-level security does not apply to it).
+result<bool> bypasses_row_security(database& db);
 
 } // namespace dps::db
