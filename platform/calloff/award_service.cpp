@@ -1,25 +1,25 @@
 // Awards, approvals in the order the council's route gives, spend authority, contracts.
-#include "core/money.hpp"
 #include "calloff/award_service.hpp"
 
 #include "auth/access_guard.hpp"
+#include "calloff/award_store.hpp"
+#include "calloff/bid_store.hpp"
 #include "calloff/calloff_store.hpp"
+#include "calloff/contract_store.hpp"
 #include "calloff/contract_service.hpp"
 #include "calloff/contract_terms.hpp"
 #include "calloff/spend_check.hpp"
 #include "calloff/lifecycles.hpp"
 #include "db/database.hpp"
 #include "identity/tenant_slug.hpp"
-#include "db/row_reader.hpp"
+#include "core/money.hpp"
 #include "plugins/plugin_host.hpp"
-
-#include <boost/json.hpp>
-#include <soci/soci.h>
 
 namespace dps::calloff {
 
 using identity::acting;
 using namespace store;
+using money::pounds;
 
 namespace {
 
@@ -101,12 +101,10 @@ result<award> award_service::propose(const acting& by, std::int64_t call_off_id,
         const auto id = insert_award(sql, {current->id, current->tenant_id, chosen->id, chosen->provider_org_id, "award", std::nullopt, value,
                                            block.guaranteed_hours, block.discount_percent},
                                      route, by, clock_);
-        record(sql, *current, chosen->provider_org_id, "award", id, "propose", std::nullopt, "pending",
-               pounds(value) + " to bid " + std::to_string(chosen->id) + "; " + std::to_string(route.size()) + " approvals" +
+        record(sql, *current, {chosen->provider_org_id, "award", id, "propose", std::nullopt, "pending", pounds(value) + " to bid " + std::to_string(chosen->id) + "; " + std::to_string(route.size()) + " approvals" +
                    (block.guaranteed_hours ? "; block of " + std::to_string(*block.guaranteed_hours) + " hours a week at " +
                                                  std::to_string(block.discount_percent.value_or(0)) + "% off"
-                                           : ""),
-               by, clock_);
+                                           : "")}, by, clock_);
         move_call_off(sql, *current, "propose_award", *to, std::nullopt, by, clock_);
         return *load_award(sql, id);
     });
@@ -141,19 +139,14 @@ result<award> award_service::decide(const acting& by, std::int64_t award_id, con
             return forbidden("approval " + std::to_string(step->step) + " of " + std::to_string(a->approvals.size()) +
                              " needs an approver holding the authority '" + step->authority + "'");
         auto c = load_call_off(sql, a->call_off_id, lock_rows(db_.kind()));
-        const std::string at = format_timestamp(clock_.now()), actor = by.actor(), comment_v = comment.value_or("");
-        soci::indicator comment_i = comment ? soci::i_ok : soci::i_null;
-        long long step_id = step->id, award_key = a->id;
+        const std::string at = format_timestamp(clock_.now());
         auto step_to = next_state(lifecycle::approval, step->status, decision);
         if (!step_to) return step_to.err();
         const std::string& step_status = *step_to;
-        sql << "UPDATE award_approvals SET status = :s, decided_by = :by, comment = :c, decided_at = :at WHERE id = :id",
-            soci::use(step_status), soci::use(actor), soci::use(comment_v, comment_i), soci::use(at), soci::use(step_id);
+        decide_approval(sql, step->id, step_status, by.actor(), comment, at);
         std::string consulted;
         for (const auto& name : step->in_consultation_with) consulted += (consulted.empty() ? "" : ", ") + name;
-        record(sql, *c, a->provider_org_id, "award_approval", step->id, decision, step->status, step_status,
-               step->authority + (consulted.empty() ? "" : " in consultation with " + consulted) + (comment ? ": " + *comment : ""), by,
-               clock_);
+        record(sql, *c, {a->provider_org_id, "award_approval", step->id, decision, step->status, step_status, step->authority + (consulted.empty() ? "" : " in consultation with " + consulted) + (comment ? ": " + *comment : "")}, by, clock_);
         const bool last = step == &a->approvals.back();
         const bool changes_contract = a->kind != "award";
         if (decision == "reject" && changes_contract) {
@@ -161,9 +154,8 @@ result<award> award_service::decide(const acting& by, std::int64_t award_id, con
             return *load_award(sql, a->id);
         }
         if (decision == "reject") {
-            sql << "UPDATE awards SET status = :s, decided_at = :at WHERE id = :id", soci::use(*award_to), soci::use(at),
-                soci::use(award_key);
-            record(sql, *c, a->provider_org_id, "award", a->id, "reject", a->status, *award_to, comment, by, clock_);
+            set_award_status(sql, a->id, *award_to, at);
+            record(sql, *c, {a->provider_org_id, "award", a->id, "reject", a->status, *award_to, comment}, by, clock_);
             auto call_off_to = next_state(lifecycle::call_off, c->status, "award_rejected");
             if (!call_off_to) return call_off_to.err(); // rolls the whole decision back: never an unchecked move
             move_call_off(sql, *c, "award_rejected", *call_off_to, comment, by, clock_);
@@ -174,8 +166,7 @@ result<award> award_service::decide(const acting& by, std::int64_t award_id, con
         // The last approval: the award becomes a contract only within the council's spend authority.
         // Every final approval of this council queues on its tenant row, so no two can both fit the
         // same headroom (SQLite's BEGIN IMMEDIATE serialises them already).
-        long long tenant = a->tenant_id, locked = 0;
-        sql << std::string{"SELECT id FROM tenants WHERE id = :t"} + lock_rows(db_.kind()), soci::use(tenant), soci::into(locked);
+        lock_council(sql, a->tenant_id, db_.kind());
         if (changes_contract) {
             if (auto ok = apply_approved_change(sql, db_.kind(), *a, *c, declared, by, clock_); !ok) return ok.err();
             return *load_award(sql, a->id);
@@ -183,33 +174,33 @@ result<award> award_service::decide(const acting& by, std::int64_t award_id, con
         if (auto ok = within_authority(sql, a->tenant_id, a->value_pence, authorities_for(sql, a->tenant_id, c->dps_id, c->starts_on, declared));
             !ok)
             return ok.err();
-        sql << "UPDATE awards SET status = :s, decided_at = :at WHERE id = :id", soci::use(*award_to), soci::use(at), soci::use(award_key);
-        record(sql, *c, a->provider_org_id, "award", a->id, "approve", a->status, *award_to, std::nullopt, by, clock_);
+        set_award_status(sql, a->id, *award_to, at);
+        record(sql, *c, {a->provider_org_id, "award", a->id, "approve", a->status, *award_to, std::nullopt}, by, clock_);
         auto won = load_bid(sql, a->bid_id);
-        const std::string ends_on = add_days(c->starts_on, c->duration_weeks * 7 - 1);
-        long long contract_id = 0, call_off_key = c->id, dps = c->dps_id, lot = c->lot_id, provider = a->provider_org_id,
-                  rate = won->hourly_rate_pence.value_or(0), hours = won->hours_per_week.value_or(0),
-                  weekly = won->weekly_cost_pence.value_or(0), value = a->value_pence;
-        soci::indicator rate_i = won->hourly_rate_pence ? soci::i_ok : soci::i_null, hours_i = won->hours_per_week ? soci::i_ok : soci::i_null,
-                        weekly_i = won->weekly_cost_pence ? soci::i_ok : soci::i_null;
-        long long block_hours = a->block_guaranteed_hours.value_or(0), block_discount = a->block_discount_percent.value_or(0);
-        soci::indicator block_hours_i = a->block_guaranteed_hours ? soci::i_ok : soci::i_null,
-                        block_discount_i = a->block_discount_percent ? soci::i_ok : soci::i_null;
-        sql << "INSERT INTO contracts (call_off_id, award_id, dps_id, lot_id, tenant_id, provider_org_id, hourly_rate_pence, hours_per_week, "
-               "weekly_cost_pence, starts_on, ends_on, value_pence, status, created_at, updated_at, block_guaranteed_hours, "
-               "block_discount_percent) VALUES (:c, :a, :d, :l, :t, :p, :r, :h, :w, :s, :e, :v, 'active', :at, :at2, :bh, :bd) RETURNING id",
-            soci::use(call_off_key), soci::use(award_key), soci::use(dps), soci::use(lot), soci::use(tenant), soci::use(provider),
-            soci::use(rate, rate_i), soci::use(hours, hours_i), soci::use(weekly, weekly_i), soci::use(c->starts_on), soci::use(ends_on),
-            soci::use(value), soci::use(at), soci::use(at), soci::use(block_hours, block_hours_i), soci::use(block_discount, block_discount_i),
-            soci::into(contract_id);
-        record(sql, *c, a->provider_org_id, "contract", contract_id, "create", std::nullopt, "active", pounds(value), by, clock_);
+        contract let;
+        let.call_off_id = c->id;
+        let.award_id = a->id;
+        let.dps_id = c->dps_id;
+        let.lot_id = c->lot_id;
+        let.tenant_id = a->tenant_id;
+        let.provider_org_id = a->provider_org_id;
+        let.hourly_rate_pence = won->hourly_rate_pence;
+        let.hours_per_week = won->hours_per_week;
+        let.weekly_cost_pence = won->weekly_cost_pence;
+        let.starts_on = c->starts_on;
+        let.ends_on = add_days(c->starts_on, c->duration_weeks * 7 - 1);
+        let.value_pence = a->value_pence;
+        let.created_at = at;
+        let.block_guaranteed_hours = a->block_guaranteed_hours;
+        let.block_discount_percent = a->block_discount_percent;
+        const auto contract_id = insert_contract(sql, let);
+        record(sql, *c, {a->provider_org_id, "contract", contract_id, "create", std::nullopt, "active", pounds(let.value_pence)}, by, clock_);
         for (const auto& b : live_bids(sql, c->id)) {
             const std::string action = b.id == a->bid_id ? "award" : "lose";
             auto bid_to = next_state(lifecycle::bid, b.status, action);
             if (!bid_to) continue; // already settled
-            long long key = b.id;
-            sql << "UPDATE bids SET status = :s, updated_at = :at WHERE id = :id", soci::use(*bid_to), soci::use(at), soci::use(key);
-            record(sql, *c, b.provider_org_id, "bid", b.id, action, b.status, *bid_to, std::nullopt, by, clock_);
+            set_bid_status(sql, b.id, *bid_to, at);
+            record(sql, *c, {b.provider_org_id, "bid", b.id, action, b.status, *bid_to, std::nullopt}, by, clock_);
         }
         auto call_off_to = next_state(lifecycle::call_off, c->status, "contract");
         if (!call_off_to) return call_off_to.err();
@@ -226,9 +217,7 @@ result<award> award_service::get(const acting& by, std::int64_t award_id)
         auto a = load_award(sql, award_id);
         if (!a || !is_council(by) || a->tenant_id != *by.caller->tenant_id) return not_found("award");
         if (a->kind == "award" && a->status == "approved") {
-            long long key = a->id, contract_id = 0;
-            sql << "SELECT id FROM contracts WHERE award_id = :a", soci::use(key), soci::into(contract_id);
-            if (sql.got_data()) a->contract_id = contract_id;
+            if (auto contract_id = contract_for_award(sql, a->id)) a->contract_id = contract_id;
         }
         return *a;
     });
@@ -239,19 +228,7 @@ result<std::vector<contract>> award_service::contracts(const acting& by)
     if (!by.caller || (!by.caller->tenant_id && !by.caller->provider_org_id)) return forbidden("contracts belong to councils and providers");
     if (auto s = changes_->settle(); !s) return s.err();
     return db_.transact_value<std::vector<contract>>(by.data_scope(), [&](soci::session& sql) -> result<std::vector<contract>> {
-        const bool council = is_council(by);
-        long long viewer = council ? *by.caller->tenant_id : *by.caller->provider_org_id;
-        std::vector<std::int64_t> ids;
-        {
-            soci::rowset<soci::row> rows = (sql.prepare << (council ? "SELECT id FROM contracts WHERE tenant_id = :v ORDER BY id"
-                                                                    : "SELECT id FROM contracts WHERE provider_org_id = :v ORDER BY id"),
-                                            soci::use(viewer));
-            for (const auto& r : rows) ids.push_back(db::int_at(r, 0));
-        }
-        std::vector<contract> out;
-        for (auto id : ids)
-            if (auto c = load_contract(sql, id)) out.push_back(std::move(*c));
-        return out;
+        return is_council(by) ? contracts_of_council(sql, *by.caller->tenant_id) : contracts_of_provider(sql, *by.caller->provider_org_id);
     });
 }
 
@@ -272,20 +249,18 @@ result<contract> award_service::get_contract(const acting& by, std::int64_t cont
 result<std::optional<auth::owner>> award_service::award_owner(std::int64_t award_id, const db::scope& as)
 {
     return db_.transact_value<std::optional<auth::owner>>(as, [&](soci::session& sql) -> result<std::optional<auth::owner>> {
-        long long key = award_id, tenant = 0;
-        sql << "SELECT tenant_id FROM awards WHERE id = :id", soci::use(key), soci::into(tenant);
-        if (!sql.got_data()) return std::optional<auth::owner>{};
-        return std::optional<auth::owner>{auth::owner{tenant, std::nullopt, std::nullopt, std::nullopt}};
+        auto tenant = award_tenant(sql, award_id);
+        if (!tenant) return std::optional<auth::owner>{};
+        return std::optional<auth::owner>{auth::owner{*tenant, std::nullopt, std::nullopt, std::nullopt}};
     });
 }
 
 result<std::optional<auth::owner>> award_service::contract_owner(std::int64_t contract_id, const db::scope& as)
 {
     return db_.transact_value<std::optional<auth::owner>>(as, [&](soci::session& sql) -> result<std::optional<auth::owner>> {
-        long long key = contract_id, tenant = 0, provider = 0;
-        sql << "SELECT tenant_id, provider_org_id FROM contracts WHERE id = :id", soci::use(key), soci::into(tenant), soci::into(provider);
-        if (!sql.got_data()) return std::optional<auth::owner>{};
-        return std::optional<auth::owner>{auth::owner{tenant, provider, std::nullopt, std::nullopt}};
+        auto parties = contract_parties(sql, contract_id);
+        if (!parties) return std::optional<auth::owner>{};
+        return std::optional<auth::owner>{auth::owner{parties->first, parties->second, std::nullopt, std::nullopt}};
     });
 }
 

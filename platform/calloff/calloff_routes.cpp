@@ -1,4 +1,4 @@
-// Handlers for /v1/dps/{id}/call-offs, /v1/call-offs…, /v1/bids…, /v1/awards…, /v1/contracts….
+// Handlers for /v1/dps/{id}/call-offs, /v1/call-offs…, /v1/bids…, /v1/awards…, /v1/contracts…, and their table.
 #include "calloff/calloff_routes.hpp"
 
 #include "auth/access_guard.hpp"
@@ -9,6 +9,7 @@
 #include "core/money.hpp"
 #include "http/json_input.hpp"
 #include "http/json_io.hpp"
+#include "http/replies.hpp"
 #include "identity/acting_for.hpp"
 
 #include <boost/json.hpp>
@@ -20,27 +21,15 @@ using auth::role;
 using http::request;
 using http::response;
 
+using http::reply;
+using http::reply_list;
 using identity::by;
-
-template <class T>
-response reply(const request& req, const result<T>& r, int status = 200)
-{
-    if (!r) return http::error_response(r.err(), req.request_id);
-    return http::json_response(status, to_json(*r));
-}
-
-template <class T>
-response reply_list(const request& req, const result<std::vector<T>>& r)
-{
-    if (!r) return http::error_response(r.err(), req.request_id);
-    boost::json::array items;
-    for (const auto& item : *r) items.push_back(to_json(item));
-    return http::json_response(200, {{"items", std::move(items)}});
-}
 
 const std::vector<role> kCouncilRoles{role::tenant_admin, role::commissioner, role::approver, role::contract_manager, role::finance, role::auditor};
 const std::vector<role> kProviderRoles{role::provider_admin, role::bidder};
 const std::vector<role> kCommissioners{role::tenant_admin, role::commissioner};
+const std::vector<role> kContractManagers{role::tenant_admin, role::commissioner, role::contract_manager};
+const std::vector<role> kBidReaders{role::tenant_admin, role::commissioner, role::approver, role::auditor};
 std::vector<role> parties()
 {
     auto all = kCouncilRoles;
@@ -113,6 +102,88 @@ std::optional<std::string> query_value(const request& req, const std::string& na
     return std::nullopt;
 }
 
+// The new call-off: lot, title, deadline, the anonymised package and the evaluation weights.
+result<new_call_off> read_call_off(const request& req)
+{
+    auto o = http::object_with_fields(req.json, {"lot_code", "title", "bid_deadline", "package", "weights"});
+    if (!o) return o.err();
+    new_call_off in;
+    for (auto [field, target, max] : {std::tuple{"lot_code", &in.lot_code, 64}, std::tuple{"title", &in.title, 200},
+                                      std::tuple{"bid_deadline", &in.bid_deadline, 20}}) {
+        auto v = http::required_string(**o, field, 1, static_cast<std::size_t>(max));
+        if (!v) return v.err();
+        *target = *v;
+    }
+    const auto* pkg = (*o)->if_contains("package");
+    if (!pkg || !pkg->is_object()) return http::invalid_field("package", "the anonymised package is required, as an object");
+    in.package = pkg->get_object();
+    if (const auto* w = (*o)->if_contains("weights")) {
+        if (!w->is_object()) return http::invalid_field("weights", "must be an object");
+        in.weights = w->get_object();
+    }
+    return in;
+}
+
+// The spot purchase that closes a call-off unfilled: who, at what rate and hours, the cost and why.
+result<spot_input> read_spot(const request& req)
+{
+    auto o = http::object_with_fields(req.json, {"provider_name", "hourly_rate_pence", "hours_per_week", "cost_pence", "reason"});
+    if (!o) return o.err();
+    auto name = http::required_string(**o, "provider_name", 1, 200);
+    if (!name) return name.err();
+    auto rate = optional_pence(**o, "hourly_rate_pence");
+    if (!rate) return rate.err();
+    auto hours = http::optional_integer(**o, "hours_per_week", 1, 168);
+    if (!hours) return hours.err();
+    auto cost = optional_pence(**o, "cost_pence");
+    if (!cost) return cost.err();
+    if (!*cost) return http::invalid_field("cost_pence", "is required");
+    auto reason = http::optional_string(**o, "reason", 2000);
+    if (!reason) return reason.err();
+    return spot_input{*name, *rate, *hours, **cost, *reason};
+}
+
+// The award: which bid (default: the one ranked first) and any block arrangement with it.
+struct award_request {
+    std::optional<std::int64_t> bid_id;
+    block_terms block;
+};
+result<award_request> read_award(const request& req)
+{
+    auto o = http::object_with_fields(req.json, {"bid_id", "block_guaranteed_hours", "block_discount_percent"});
+    if (!o) return o.err();
+    auto bid = http::optional_integer(**o, "bid_id", 1, std::numeric_limits<std::int64_t>::max());
+    if (!bid) return bid.err();
+    auto hours = http::optional_integer(**o, "block_guaranteed_hours", 1, 168);
+    if (!hours) return hours.err();
+    auto discount = http::optional_integer(**o, "block_discount_percent", 0, 100);
+    if (!discount) return discount.err();
+    return award_request{*bid, {*hours, *discount}};
+}
+
+// An approver's decision on the award's current step.
+struct decision_request {
+    std::string decision;
+    std::optional<std::string> comment;
+};
+result<decision_request> read_decision(const request& req)
+{
+    auto o = http::object_with_fields(req.json, {"decision", "comment"});
+    if (!o) return o.err();
+    auto decision = http::required_string(**o, "decision", 1, 16);
+    if (!decision) return decision.err();
+    auto comment = http::optional_string(**o, "comment", 4000);
+    if (!comment) return comment.err();
+    return decision_request{*decision, *comment};
+}
+
+result<std::string> read_uplift_date(const request& req)
+{
+    auto o = http::object_with_fields(req.json, {"date"});
+    if (!o) return o.err();
+    return http::required_string(**o, "date", 10, 10);
+}
+
 // The variation fields: new rate, hours or weekly cost, end date, block arrangement, effective date, reason.
 result<variation_input> read_variation(const request& req)
 {
@@ -144,12 +215,204 @@ result<variation_input> read_variation(const request& req)
     return in;
 }
 
+// The path's id parameter, then the step on it; a malformed id is a 400 naming the parameter.
 template <class F>
 response with_id(request& req, const char* param, F&& f)
 {
     auto id = http::id_param(req.param(param));
     if (!id) return http::error_response(id.err(), req.request_id);
     return f(*id);
+}
+
+} // namespace
+
+using response = calloff_handlers::response;
+
+response calloff_handlers::create_call_off(request& req, const principal& p)
+{
+    return with_id(req, "dps_id", [&](std::int64_t dps_id) {
+        auto in = read_call_off(req);
+        if (!in) return http::error_response(in.err(), req.request_id);
+        return reply(req, calloffs_.create(by(req, p), dps_id, *in), 201);
+    });
+}
+
+response calloff_handlers::list_call_offs(request& req, const principal& p) { return reply_list(req, calloffs_.list(by(req, p))); }
+
+response calloff_handlers::get_call_off(request& req, const principal& p)
+{
+    return with_id(req, "call_off_id", [&](std::int64_t id) { return reply(req, calloffs_.get(by(req, p), id)); });
+}
+
+response calloff_handlers::publish(request& req, const principal& p)
+{
+    return with_id(req, "call_off_id", [&](std::int64_t id) { return reply(req, calloffs_.publish(by(req, p), id)); });
+}
+
+response calloff_handlers::list_bids(request& req, const principal& p)
+{
+    return with_id(req, "call_off_id", [&](std::int64_t id) { return reply(req, calloffs_.bids(by(req, p), id)); });
+}
+
+response calloff_handlers::submit_bid(request& req, const principal& p)
+{
+    return with_id(req, "call_off_id", [&](std::int64_t id) {
+        auto in = read_bid(req);
+        if (!in) return http::error_response(in.err(), req.request_id);
+        return reply(req, calloffs_.submit_bid(by(req, p), id, *in), 201);
+    });
+}
+
+response calloff_handlers::get_bid(request& req, const principal& p)
+{
+    return with_id(req, "bid_id", [&](std::int64_t id) { return reply(req, calloffs_.get_bid(by(req, p), id)); });
+}
+
+response calloff_handlers::amend_bid(request& req, const principal& p)
+{
+    return with_id(req, "bid_id", [&](std::int64_t id) {
+        auto in = read_bid(req);
+        if (!in) return http::error_response(in.err(), req.request_id);
+        return reply(req, calloffs_.amend_bid(by(req, p), id, *in));
+    });
+}
+
+response calloff_handlers::withdraw_bid(request& req, const principal& p)
+{
+    return with_id(req, "bid_id", [&](std::int64_t id) { return reply(req, calloffs_.withdraw_bid(by(req, p), id)); });
+}
+
+response calloff_handlers::evaluate(request& req, const principal& p)
+{
+    return with_id(req, "call_off_id", [&](std::int64_t id) { return reply(req, calloffs_.evaluate(by(req, p), id)); });
+}
+
+response calloff_handlers::close_unfilled(request& req, const principal& p)
+{
+    return with_id(req, "call_off_id", [&](std::int64_t id) {
+        auto in = read_spot(req);
+        if (!in) return http::error_response(in.err(), req.request_id);
+        return reply(req, calloffs_.close_unfilled(by(req, p), id, *in), 201);
+    });
+}
+
+response calloff_handlers::negotiate(request& req, const principal& p)
+{
+    return with_id(req, "call_off_id", [&](std::int64_t id) {
+        auto in = read_negotiation(req);
+        if (!in) return http::error_response(in.err(), req.request_id);
+        return reply(req, calloffs_.negotiate(by(req, p), id, *in), 201);
+    });
+}
+
+response calloff_handlers::history(request& req, const principal& p)
+{
+    return with_id(req, "call_off_id", [&](std::int64_t id) { return reply_list(req, calloffs_.history(by(req, p), id)); });
+}
+
+response calloff_handlers::propose_award(request& req, const principal& p)
+{
+    return with_id(req, "call_off_id", [&](std::int64_t id) {
+        auto in = read_award(req);
+        if (!in) return http::error_response(in.err(), req.request_id);
+        return reply(req, awards_.propose(by(req, p), id, in->bid_id, in->block), 201);
+    });
+}
+
+response calloff_handlers::get_award(request& req, const principal& p)
+{
+    return with_id(req, "award_id", [&](std::int64_t id) { return reply(req, awards_.get(by(req, p), id)); });
+}
+
+response calloff_handlers::decide_award(request& req, const principal& p)
+{
+    return with_id(req, "award_id", [&](std::int64_t id) {
+        auto in = read_decision(req);
+        if (!in) return http::error_response(in.err(), req.request_id);
+        return reply(req, awards_.decide(by(req, p), id, in->decision, in->comment));
+    });
+}
+
+response calloff_handlers::list_contracts(request& req, const principal& p) { return reply_list(req, awards_.contracts(by(req, p))); }
+
+response calloff_handlers::get_contract(request& req, const principal& p)
+{
+    return with_id(req, "contract_id", [&](std::int64_t id) { return reply(req, awards_.get_contract(by(req, p), id)); });
+}
+
+response calloff_handlers::vary_contract(request& req, const principal& p)
+{
+    return with_id(req, "contract_id", [&](std::int64_t id) {
+        auto in = read_variation(req);
+        if (!in) return http::error_response(in.err(), req.request_id);
+        return reply(req, awards_.contract_changes().vary(by(req, p), id, *in), 201);
+    });
+}
+
+response calloff_handlers::propose_uplift(request& req, const principal& p)
+{
+    return with_id(req, "contract_id", [&](std::int64_t id) {
+        auto date = query_value(req, "date");
+        if (!date) return http::error_response(http::invalid_field("date", "give ?date=YYYY-MM-DD"), req.request_id);
+        return reply(req, awards_.contract_changes().uplift(by(req, p), id, *date));
+    });
+}
+
+response calloff_handlers::apply_uplift(request& req, const principal& p)
+{
+    return with_id(req, "contract_id", [&](std::int64_t id) {
+        auto date = read_uplift_date(req);
+        if (!date) return http::error_response(date.err(), req.request_id);
+        return reply(req, awards_.contract_changes().apply_uplift(by(req, p), id, *date));
+    });
+}
+
+namespace {
+
+// One row of the route table. `once`: a creation that honours Idempotency-Key (a retry replays the
+// first answer). A scope parameter names the path id whose owner the access guard resolves first.
+struct route {
+    const char* method;
+    const char* path;
+    std::vector<role> roles;
+    const char* scope_param;
+    response (calloff_handlers::*handle)(http::request&, const auth::principal&);
+    bool json_body = false;
+    bool once = false;
+};
+
+std::vector<route> routes()
+{
+    using h = calloff_handlers;
+    constexpr bool json = true, once = true;
+    return {
+        // The lead's or a partner's commissioner: the service checks the partner joined the lot.
+        {"POST", "/v1/dps/{dps_id}/call-offs", kCommissioners, nullptr, &h::create_call_off, json, once},
+        {"GET", "/v1/call-offs", parties(), nullptr, &h::list_call_offs},
+        // Providers see a call-off only while admitted to its lot: the service answers 404 to everyone else.
+        {"GET", "/v1/call-offs/{call_off_id}", parties(), nullptr, &h::get_call_off},
+        {"POST", "/v1/call-offs/{call_off_id}/publish", kCommissioners, "call_off_id", &h::publish},
+        {"GET", "/v1/call-offs/{call_off_id}/bids", kBidReaders, "call_off_id", &h::list_bids},
+        {"POST", "/v1/call-offs/{call_off_id}/bids", kProviderRoles, nullptr, &h::submit_bid, json, once},
+        {"GET", "/v1/bids/{bid_id}", kProviderRoles, "bid_id", &h::get_bid},
+        {"PATCH", "/v1/bids/{bid_id}", kProviderRoles, "bid_id", &h::amend_bid, json},
+        {"POST", "/v1/bids/{bid_id}/withdraw", kProviderRoles, "bid_id", &h::withdraw_bid},
+        {"POST", "/v1/call-offs/{call_off_id}/evaluation", kCommissioners, "call_off_id", &h::evaluate},
+        {"POST", "/v1/call-offs/{call_off_id}/unfilled", kCommissioners, "call_off_id", &h::close_unfilled, json, once},
+        // The one negotiation round: shortlisted bids make best and final offers until its deadline.
+        {"POST", "/v1/call-offs/{call_off_id}/negotiation", kCommissioners, "call_off_id", &h::negotiate, json, once},
+        {"GET", "/v1/call-offs/{call_off_id}/history", kCouncilRoles, "call_off_id", &h::history},
+        {"POST", "/v1/call-offs/{call_off_id}/award", kCommissioners, "call_off_id", &h::propose_award, json, once},
+        {"GET", "/v1/awards/{award_id}", kCouncilRoles, "award_id", &h::get_award},
+        // Approvers only; the service checks the caller holds the authority the current step names.
+        {"POST", "/v1/awards/{award_id}/approvals", {role::approver}, "award_id", &h::decide_award, json, once},
+        {"GET", "/v1/contracts", parties(), nullptr, &h::list_contracts},
+        {"GET", "/v1/contracts/{contract_id}", parties(), "contract_id", &h::get_contract},
+        // A variation or extension is an award of its kind: it goes through the council's approval route.
+        {"POST", "/v1/contracts/{contract_id}/variations", kContractManagers, "contract_id", &h::vary_contract, json, once},
+        {"GET", "/v1/contracts/{contract_id}/uplift", kCouncilRoles, "contract_id", &h::propose_uplift},
+        {"POST", "/v1/contracts/{contract_id}/uplift", kContractManagers, "contract_id", &h::apply_uplift, json, once},
+    };
 }
 
 } // namespace
@@ -161,184 +424,19 @@ void add_calloff_routes(auth::access_guard& guard, calloff_service& calloffs, aw
     guard.add_resolver("award_id", [&awards](std::int64_t id, const db::scope& as) { return awards.award_owner(id, as); });
     guard.add_resolver("contract_id", [&awards](std::int64_t id, const db::scope& as) { return awards.contract_owner(id, as); });
 
-    // The lead's or a partner's commissioner: the service checks the partner joined the lot.
-    guard.add("POST", "/v1/dps/{dps_id}/call-offs", {.roles = kCommissioners}, [&calloffs, &once](request& req, const auth::principal& p) {
-        return once.run(req, p, [&] {
-            return with_id(req, "dps_id", [&](std::int64_t dps_id) {
-                auto o = http::object_with_fields(req.json, {"lot_code", "title", "bid_deadline", "package", "weights"});
-                if (!o) return http::error_response(o.err(), req.request_id);
-                new_call_off in;
-                for (auto [field, target, max] : {std::tuple{"lot_code", &in.lot_code, 64}, std::tuple{"title", &in.title, 200},
-                                                  std::tuple{"bid_deadline", &in.bid_deadline, 20}}) {
-                    auto v = http::required_string(**o, field, 1, static_cast<std::size_t>(max));
-                    if (!v) return http::error_response(v.err(), req.request_id);
-                    *target = *v;
-                }
-                const auto* pkg = (*o)->if_contains("package");
-                if (!pkg || !pkg->is_object())
-                    return http::error_response(http::invalid_field("package", "the anonymised package is required, as an object"), req.request_id);
-                in.package = pkg->get_object();
-                if (const auto* w = (*o)->if_contains("weights")) {
-                    if (!w->is_object()) return http::error_response(http::invalid_field("weights", "must be an object"), req.request_id);
-                    in.weights = w->get_object();
-                }
-                return reply(req, calloffs.create(by(req, p), dps_id, in), 201);
-            });
-        });
-    }, {.body = http::body_kind::json});
-    guard.add("GET", "/v1/call-offs", {.roles = parties()}, [&calloffs](request& req, const auth::principal& p) {
-        return reply_list(req, calloffs.list(by(req, p)));
-    });
-    // Providers see a call-off only while admitted to its lot: the service answers 404 to everyone else.
-    guard.add("GET", "/v1/call-offs/{call_off_id}", {.roles = parties()}, [&calloffs](request& req, const auth::principal& p) {
-        return with_id(req, "call_off_id", [&](std::int64_t id) { return reply(req, calloffs.get(by(req, p), id)); });
-    });
-    guard.add("POST", "/v1/call-offs/{call_off_id}/publish", {.roles = kCommissioners, .scope_param = "call_off_id"},
-              [&calloffs](request& req, const auth::principal& p) {
-                  return with_id(req, "call_off_id", [&](std::int64_t id) { return reply(req, calloffs.publish(by(req, p), id)); });
-              });
-    guard.add("GET", "/v1/call-offs/{call_off_id}/bids",
-              {.roles = {role::tenant_admin, role::commissioner, role::approver, role::auditor}, .scope_param = "call_off_id"},
-              [&calloffs](request& req, const auth::principal& p) {
-                  return with_id(req, "call_off_id", [&](std::int64_t id) { return reply(req, calloffs.bids(by(req, p), id)); });
-              });
-    guard.add("POST", "/v1/call-offs/{call_off_id}/bids", {.roles = kProviderRoles}, [&calloffs, &once](request& req, const auth::principal& p) {
-        return once.run(req, p, [&] {
-            return with_id(req, "call_off_id", [&](std::int64_t id) {
-                auto in = read_bid(req);
-                if (!in) return http::error_response(in.err(), req.request_id);
-                return reply(req, calloffs.submit_bid(by(req, p), id, *in), 201);
-            });
-        });
-    }, {.body = http::body_kind::json});
-    guard.add("GET", "/v1/bids/{bid_id}", {.roles = kProviderRoles, .scope_param = "bid_id"}, [&calloffs](request& req, const auth::principal& p) {
-        return with_id(req, "bid_id", [&](std::int64_t id) { return reply(req, calloffs.get_bid(by(req, p), id)); });
-    });
-    guard.add("PATCH", "/v1/bids/{bid_id}", {.roles = kProviderRoles, .scope_param = "bid_id"}, [&calloffs](request& req, const auth::principal& p) {
-        return with_id(req, "bid_id", [&](std::int64_t id) {
-            auto in = read_bid(req);
-            if (!in) return http::error_response(in.err(), req.request_id);
-            return reply(req, calloffs.amend_bid(by(req, p), id, *in));
-        });
-    }, {.body = http::body_kind::json});
-    guard.add("POST", "/v1/bids/{bid_id}/withdraw", {.roles = kProviderRoles, .scope_param = "bid_id"},
-              [&calloffs](request& req, const auth::principal& p) {
-                  return with_id(req, "bid_id", [&](std::int64_t id) { return reply(req, calloffs.withdraw_bid(by(req, p), id)); });
-              });
-    guard.add("POST", "/v1/call-offs/{call_off_id}/evaluation", {.roles = kCommissioners, .scope_param = "call_off_id"},
-              [&calloffs](request& req, const auth::principal& p) {
-                  return with_id(req, "call_off_id", [&](std::int64_t id) { return reply(req, calloffs.evaluate(by(req, p), id)); });
-              });
-    guard.add("POST", "/v1/call-offs/{call_off_id}/unfilled", {.roles = kCommissioners, .scope_param = "call_off_id"},
-              [&calloffs, &once](request& req, const auth::principal& p) {
-                  return once.run(req, p, [&] {
-                      return with_id(req, "call_off_id", [&](std::int64_t id) {
-                          auto o = http::object_with_fields(req.json, {"provider_name", "hourly_rate_pence", "hours_per_week", "cost_pence", "reason"});
-                          if (!o) return http::error_response(o.err(), req.request_id);
-                          auto name = http::required_string(**o, "provider_name", 1, 200);
-                          if (!name) return http::error_response(name.err(), req.request_id);
-                          auto rate = optional_pence(**o, "hourly_rate_pence");
-                          if (!rate) return http::error_response(rate.err(), req.request_id);
-                          auto hours = http::optional_integer(**o, "hours_per_week", 1, 168);
-                          if (!hours) return http::error_response(hours.err(), req.request_id);
-                          auto cost = optional_pence(**o, "cost_pence");
-                          if (!cost) return http::error_response(cost.err(), req.request_id);
-                          if (!*cost) return http::error_response(http::invalid_field("cost_pence", "is required"), req.request_id);
-                          auto reason = http::optional_string(**o, "reason", 2000);
-                          if (!reason) return http::error_response(reason.err(), req.request_id);
-                          spot_input in{*name, *rate, *hours, **cost, *reason};
-                          return reply(req, calloffs.close_unfilled(by(req, p), id, in), 201);
-                      });
-                  });
-              }, {.body = http::body_kind::json});
-    // The one negotiation round: shortlisted bids make best and final offers until its deadline.
-    guard.add("POST", "/v1/call-offs/{call_off_id}/negotiation", {.roles = kCommissioners, .scope_param = "call_off_id"},
-              [&calloffs, &once](request& req, const auth::principal& p) {
-                  return once.run(req, p, [&] {
-                      return with_id(req, "call_off_id", [&](std::int64_t id) {
-                          auto in = read_negotiation(req);
-                          if (!in) return http::error_response(in.err(), req.request_id);
-                          return reply(req, calloffs.negotiate(by(req, p), id, *in), 201);
-                      });
-                  });
-              }, {.body = http::body_kind::json});
-    guard.add("GET", "/v1/call-offs/{call_off_id}/history", {.roles = kCouncilRoles, .scope_param = "call_off_id"},
-              [&calloffs](request& req, const auth::principal& p) {
-                  return with_id(req, "call_off_id", [&](std::int64_t id) { return reply_list(req, calloffs.history(by(req, p), id)); });
-              });
-    guard.add("POST", "/v1/call-offs/{call_off_id}/award", {.roles = kCommissioners, .scope_param = "call_off_id"},
-              [&awards, &once](request& req, const auth::principal& p) {
-                  return once.run(req, p, [&] {
-                      return with_id(req, "call_off_id", [&](std::int64_t id) {
-                          auto o = http::object_with_fields(req.json, {"bid_id", "block_guaranteed_hours", "block_discount_percent"});
-                          if (!o) return http::error_response(o.err(), req.request_id);
-                          auto bid = http::optional_integer(**o, "bid_id", 1, std::numeric_limits<std::int64_t>::max());
-                          if (!bid) return http::error_response(bid.err(), req.request_id);
-                          auto hours = http::optional_integer(**o, "block_guaranteed_hours", 1, 168);
-                          if (!hours) return http::error_response(hours.err(), req.request_id);
-                          auto discount = http::optional_integer(**o, "block_discount_percent", 0, 100);
-                          if (!discount) return http::error_response(discount.err(), req.request_id);
-                          return reply(req, awards.propose(by(req, p), id, *bid, {*hours, *discount}), 201);
-                      });
-                  });
-              }, {.body = http::body_kind::json});
-    guard.add("GET", "/v1/awards/{award_id}", {.roles = kCouncilRoles, .scope_param = "award_id"}, [&awards](request& req, const auth::principal& p) {
-        return with_id(req, "award_id", [&](std::int64_t id) { return reply(req, awards.get(by(req, p), id)); });
-    });
-    // Approvers only; the service checks the caller holds the authority the current step names.
-    guard.add("POST", "/v1/awards/{award_id}/approvals", {.roles = {role::approver}, .scope_param = "award_id"},
-              [&awards, &once](request& req, const auth::principal& p) {
-                  return once.run(req, p, [&] {
-                      return with_id(req, "award_id", [&](std::int64_t id) {
-                          auto o = http::object_with_fields(req.json, {"decision", "comment"});
-                          if (!o) return http::error_response(o.err(), req.request_id);
-                          auto decision = http::required_string(**o, "decision", 1, 16);
-                          if (!decision) return http::error_response(decision.err(), req.request_id);
-                          auto comment = http::optional_string(**o, "comment", 4000);
-                          if (!comment) return http::error_response(comment.err(), req.request_id);
-                          return reply(req, awards.decide(by(req, p), id, *decision, *comment));
-                      });
-                  });
-              }, {.body = http::body_kind::json});
-    guard.add("GET", "/v1/contracts", {.roles = parties()}, [&awards](request& req, const auth::principal& p) {
-        return reply_list(req, awards.contracts(by(req, p)));
-    });
-    guard.add("GET", "/v1/contracts/{contract_id}", {.roles = parties(), .scope_param = "contract_id"},
-              [&awards](request& req, const auth::principal& p) {
-                  return with_id(req, "contract_id", [&](std::int64_t id) { return reply(req, awards.get_contract(by(req, p), id)); });
-              });
-    // A variation or extension is an award of its kind: it goes through the council's approval route.
-    const std::vector<role> kContractManagers{role::tenant_admin, role::commissioner, role::contract_manager};
-    guard.add("POST", "/v1/contracts/{contract_id}/variations", {.roles = kContractManagers, .scope_param = "contract_id"},
-              [&awards, &once](request& req, const auth::principal& p) {
-                  return once.run(req, p, [&] {
-                      return with_id(req, "contract_id", [&](std::int64_t id) {
-                          auto in = read_variation(req);
-                          if (!in) return http::error_response(in.err(), req.request_id);
-                          return reply(req, awards.contract_changes().vary(by(req, p), id, *in), 201);
-                      });
-                  });
-              }, {.body = http::body_kind::json});
-    guard.add("GET", "/v1/contracts/{contract_id}/uplift", {.roles = kCouncilRoles, .scope_param = "contract_id"},
-              [&awards](request& req, const auth::principal& p) {
-                  return with_id(req, "contract_id", [&](std::int64_t id) {
-                      auto date = query_value(req, "date");
-                      if (!date) return http::error_response(http::invalid_field("date", "give ?date=YYYY-MM-DD"), req.request_id);
-                      return reply(req, awards.contract_changes().uplift(by(req, p), id, *date));
-                  });
-              });
-    guard.add("POST", "/v1/contracts/{contract_id}/uplift", {.roles = kContractManagers, .scope_param = "contract_id"},
-              [&awards, &once](request& req, const auth::principal& p) {
-                  return once.run(req, p, [&] {
-                      return with_id(req, "contract_id", [&](std::int64_t id) {
-                          auto o = http::object_with_fields(req.json, {"date"});
-                          if (!o) return http::error_response(o.err(), req.request_id);
-                          auto date = http::required_string(**o, "date", 10, 10);
-                          if (!date) return http::error_response(date.err(), req.request_id);
-                          return reply(req, awards.contract_changes().apply_uplift(by(req, p), id, *date));
-                      });
-                  });
-              }, {.body = http::body_kind::json});
+    calloff_handlers handlers{calloffs, awards};
+    for (auto& r : routes()) {
+        auth::secured_handler handle = [handlers, fn = r.handle](request& req, const auth::principal& p) mutable {
+            return (handlers.*fn)(req, p);
+        };
+        if (r.once)
+            handle = [&once, inner = std::move(handle)](request& req, const auth::principal& p) {
+                return once.run(req, p, [&] { return inner(req, p); });
+            };
+        auth::access_rule rule{.roles = std::move(r.roles)};
+        if (r.scope_param) rule.scope_param = r.scope_param;
+        guard.add(r.method, r.path, std::move(rule), std::move(handle), {.body = r.json_body ? http::body_kind::json : http::body_kind::none});
+    }
 }
 
 } // namespace dps::calloff

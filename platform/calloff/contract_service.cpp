@@ -1,38 +1,27 @@
 // Variations, extensions, uplifts and block arrangements of call-off contracts; contracts ending.
 #include "calloff/contract_service.hpp"
 
+#include "calloff/award_store.hpp"
 #include "calloff/calloff_store.hpp"
+#include "calloff/contract_store.hpp"
 #include "calloff/contract_terms.hpp"
 #include "calloff/lifecycles.hpp"
 #include "calloff/spend_check.hpp"
 #include "core/money.hpp"
 #include "db/database.hpp"
 #include "identity/tenant_slug.hpp"
-#include "db/row_reader.hpp"
 #include "plugins/iso_date.hpp"
 #include "plugins/plugin_host.hpp"
 
 #include <boost/json.hpp>
-#include <soci/soci.h>
 
 namespace dps::calloff {
 
 using identity::acting;
 using namespace store;
+using money::pounds;
 
 namespace {
-
-constexpr const char* kInsertChange =
-    "INSERT INTO contract_changes (contract_id, tenant_id, provider_org_id, award_id, kind, status, effective_on, hourly_rate_before, "
-    "hourly_rate_after, hours_before, hours_after, weekly_cost_before, weekly_cost_after, block_hours_before, block_hours_after, "
-    "block_discount_before, block_discount_after, ends_on_before, ends_on_after, value_before_pence, value_after_pence, reason, "
-    "requested_by, created_at, decided_at) VALUES (:c, :t, :p, :a, :k, :s, :e, :rb, :ra, :hb, :ha, :wb, :wa, :bhb, :bha, :bdb, :bda, "
-    ":eb, :ea, :vb, :va, :reason, :by, :at, :decided) RETURNING id";
-constexpr const char* kUpdateTerms =
-    "UPDATE contracts SET hourly_rate_pence = :r, hours_per_week = :h, weekly_cost_pence = :w, block_guaranteed_hours = :bh, "
-    "block_discount_percent = :bd, ends_on = :e, value_pence = :v, status = :s, updated_at = :at WHERE id = :id";
-// Changes are applied in date order: a change takes effect no earlier than the last one applied.
-constexpr const char* kLastEffective = "SELECT max(effective_on) FROM contract_changes WHERE contract_id = :c AND status = 'applied'";
 
 bool is_council(const acting& by) { return by.caller && by.caller->tenant_id; }
 bool valid_date(const std::string& d) { return plugins::parse_service_date(d).has_value(); }
@@ -45,59 +34,36 @@ contract_terms terms_of(const contract& c)
 std::string later(const std::string& a, const std::string& b) { return a < b ? b : a; }
 std::string earlier(const std::string& a, const std::string& b) { return a < b ? a : b; }
 
-std::optional<std::string> last_effective(soci::session& sql, std::int64_t contract_id)
+// A change row with the terms before (the contract) and after; decided at once unless pending.
+contract_change change_of(const contract& c, std::optional<std::int64_t> award_id, const std::string& kind, const std::string& status,
+                          const std::string& effective_on, const contract_terms& after, std::int64_t value_after,
+                          const std::optional<std::string>& reason, const acting& by, const clock& now)
 {
-    long long key = contract_id;
-    std::string last;
-    soci::indicator ind = soci::i_null;
-    sql << kLastEffective, soci::use(key), soci::into(last, ind);
-    if (ind == soci::i_null) return std::nullopt;
-    return last;
-}
-
-bool change_pending(soci::session& sql, std::int64_t contract_id)
-{
-    long long key = contract_id, n = 0;
-    sql << "SELECT count(*) FROM contract_changes WHERE contract_id = :c AND status = 'pending'", soci::use(key), soci::into(n);
-    return n > 0;
-}
-
-struct bound {
-    long long v = 0;
-    soci::indicator i = soci::i_null;
-};
-bound nullable(const std::optional<std::int64_t>& v) { return v ? bound{*v, soci::i_ok} : bound{}; }
-
-// Inserts a change row with the terms before (the contract) and after.
-std::int64_t insert_change(soci::session& sql, const contract& c, std::optional<std::int64_t> award_id, const std::string& kind,
-                           const std::string& status, const std::string& effective_on, const contract_terms& after,
-                           std::int64_t value_after, const std::optional<std::string>& reason, const acting& by, const clock& now)
-{
-    const std::string at = format_timestamp(now.now()), actor = by.actor(), reason_v = reason.value_or("");
-    long long contract_key = c.id, tenant = c.tenant_id, provider = c.provider_org_id, value_before = c.value_pence, value_v = value_after;
-    auto award_b = nullable(award_id), rb = nullable(c.hourly_rate_pence), ra = nullable(after.hourly_rate_pence), hb = nullable(c.hours_per_week),
-         ha = nullable(after.hours_per_week), wb = nullable(c.weekly_cost_pence), wa = nullable(after.weekly_cost_pence),
-         bhb = nullable(c.block_guaranteed_hours), bha = nullable(after.block_guaranteed_hours), bdb = nullable(c.block_discount_percent),
-         bda = nullable(after.block_discount_percent);
-    soci::indicator reason_i = reason ? soci::i_ok : soci::i_null, decided_i = status == "pending" ? soci::i_null : soci::i_ok;
-    long long id = 0;
-    sql << kInsertChange, soci::use(contract_key), soci::use(tenant), soci::use(provider), soci::use(award_b.v, award_b.i), soci::use(kind),
-        soci::use(status), soci::use(effective_on), soci::use(rb.v, rb.i), soci::use(ra.v, ra.i), soci::use(hb.v, hb.i),
-        soci::use(ha.v, ha.i), soci::use(wb.v, wb.i), soci::use(wa.v, wa.i), soci::use(bhb.v, bhb.i), soci::use(bha.v, bha.i),
-        soci::use(bdb.v, bdb.i), soci::use(bda.v, bda.i), soci::use(c.ends_on), soci::use(after.ends_on), soci::use(value_before),
-        soci::use(value_v), soci::use(reason_v, reason_i), soci::use(actor), soci::use(at), soci::use(at, decided_i), soci::into(id);
-    return id;
-}
-
-void write_terms(soci::session& sql, std::int64_t contract_id, const contract_terms& t, std::int64_t value, const std::string& status,
-                 const clock& now)
-{
-    const std::string at = format_timestamp(now.now());
-    long long key = contract_id, value_v = value;
-    auto r = nullable(t.hourly_rate_pence), h = nullable(t.hours_per_week), w = nullable(t.weekly_cost_pence), bh = nullable(t.block_guaranteed_hours),
-         bd = nullable(t.block_discount_percent);
-    sql << kUpdateTerms, soci::use(r.v, r.i), soci::use(h.v, h.i), soci::use(w.v, w.i), soci::use(bh.v, bh.i), soci::use(bd.v, bd.i),
-        soci::use(t.ends_on), soci::use(value_v), soci::use(status), soci::use(at), soci::use(key);
+    contract_change ch;
+    ch.contract_id = c.id;
+    ch.award_id = award_id;
+    ch.kind = kind;
+    ch.status = status;
+    ch.effective_on = effective_on;
+    ch.hourly_rate_before = c.hourly_rate_pence;
+    ch.hourly_rate_after = after.hourly_rate_pence;
+    ch.hours_before = c.hours_per_week;
+    ch.hours_after = after.hours_per_week;
+    ch.weekly_cost_before = c.weekly_cost_pence;
+    ch.weekly_cost_after = after.weekly_cost_pence;
+    ch.block_hours_before = c.block_guaranteed_hours;
+    ch.block_hours_after = after.block_guaranteed_hours;
+    ch.block_discount_before = c.block_discount_percent;
+    ch.block_discount_after = after.block_discount_percent;
+    ch.ends_on_before = c.ends_on;
+    ch.ends_on_after = after.ends_on;
+    ch.value_before_pence = c.value_pence;
+    ch.value_after_pence = value_after;
+    ch.reason = reason;
+    ch.requested_by = by.actor();
+    ch.created_at = format_timestamp(now.now());
+    if (status != "pending") ch.decided_at = ch.created_at;
+    return ch;
 }
 
 // The contract as the rate_uplift hook sees it.
@@ -144,24 +110,16 @@ status contract_service::settle()
 {
     const std::string today = london_date(clock_.now());
     return db_.transact(db::scope::platform(), [&](soci::session& sql) -> status {
-        std::vector<std::int64_t> due;
-        {
-            soci::rowset<soci::row> rows =
-                (sql.prepare << "SELECT id FROM contracts WHERE status = 'active' AND ends_on < :t", soci::use(today));
-            for (const auto& r : rows) due.push_back(db::int_at(r, 0));
-        }
+        const auto due = contracts_past_end(sql, today);
         const acting system{nullptr, "-", "system"};
         for (auto id : due) {
             auto c = load_contract(sql, id, lock_rows(db_.kind()));
             if (!c || c->ends_on >= today) continue;
             auto to = next_state(lifecycle::contract, c->status, "end");
             if (!to) continue; // another reader ended it first
-            long long key = id;
-            const std::string at = format_timestamp(clock_.now());
-            sql << "UPDATE contracts SET status = :s, updated_at = :at WHERE id = :id", soci::use(*to), soci::use(at), soci::use(key);
+            set_contract_status(sql, id, *to, format_timestamp(clock_.now()));
             auto co = load_call_off(sql, c->call_off_id);
-            record(sql, *co, c->provider_org_id, "contract", id, "end", c->status, *to, "the contract's term ended on " + c->ends_on,
-                   system, clock_);
+            record(sql, *co, {c->provider_org_id, "contract", id, "end", c->status, *to, "the contract's term ended on " + c->ends_on}, system, clock_);
         }
         return ok_status();
     });
@@ -183,9 +141,7 @@ result<award> contract_service::vary(const acting& by, std::int64_t contract_id,
     auto read = db_.transact(by.data_scope(), [&](soci::session& sql) -> status {
         before = load_contract(sql, contract_id);
         if (!before || before->tenant_id != *by.caller->tenant_id) return not_found("contract");
-        long long award_key = before->award_id, bid = 0;
-        sql << "SELECT bid_id FROM awards WHERE id = :a", soci::use(award_key), soci::into(bid);
-        bid_id = bid;
+        bid_id = award_bid(sql, before->award_id).value_or(0);
         last = last_effective(sql, contract_id);
         return ok_status();
     });
@@ -275,13 +231,11 @@ result<award> contract_service::vary(const acting& by, std::int64_t contract_id,
         auto co = load_call_off(sql, c.call_off_id);
         const auto award_id = insert_award(sql, {c.call_off_id, c.tenant_id, bid_id, c.provider_org_id, kind, c.id, value, std::nullopt, std::nullopt},
                                            route, by, clock_);
-        const auto change_id = insert_change(sql, c, award_id, kind, "pending", effective, to, value, in.reason, by, clock_);
+        const auto change_id = insert_change(sql, c, change_of(c, award_id, kind, "pending", effective, to, value, in.reason, by, clock_));
         const std::string summary = pounds(c.value_pence) + " to " + pounds(value) + " from " + effective + "; " +
                                     std::to_string(route.size()) + " approvals";
-        record(sql, *co, c.provider_org_id, "contract_change", change_id, "propose_" + kind, std::nullopt, "pending",
-               in.reason ? summary + ": " + *in.reason : summary, by, clock_);
-        record(sql, *co, c.provider_org_id, "award", award_id, "propose", std::nullopt, "pending", kind + " of contract " + std::to_string(c.id) + ", " + summary,
-               by, clock_);
+        record(sql, *co, {c.provider_org_id, "contract_change", change_id, "propose_" + kind, std::nullopt, "pending", in.reason ? summary + ": " + *in.reason : summary}, by, clock_);
+        record(sql, *co, {c.provider_org_id, "award", award_id, "propose", std::nullopt, "pending", kind + " of contract " + std::to_string(c.id) + ", " + summary}, by, clock_);
         return *load_award(sql, award_id);
     });
 }
@@ -296,10 +250,7 @@ result<uplift_proposal> contract_service::uplift(const acting& by, std::int64_t 
     auto read = db_.transact(by.data_scope(), [&](soci::session& sql) -> status {
         c = load_contract(sql, contract_id);
         if (!c || c->tenant_id != *by.caller->tenant_id) return not_found("contract");
-        long long key = contract_id, n = 0;
-        sql << "SELECT count(*) FROM contract_changes WHERE contract_id = :c AND kind = 'uplift' AND effective_on = :d", soci::use(key),
-            soci::use(date), soci::into(n);
-        applied = n > 0;
+        applied = uplift_applied(sql, contract_id, date);
         return ok_status();
     });
     if (!read) return read.err();
@@ -361,27 +312,24 @@ result<contract> contract_service::apply_uplift(const acting& by, std::int64_t c
         const std::int64_t value = *valued;
         if (value > c->value_pence) {
             // Committed spend may never pass the authority, uplifts included: queue on the tenant row as approvals do.
-            long long tenant = c->tenant_id, locked = 0;
-            sql << std::string{"SELECT id FROM tenants WHERE id = :t"} + lock_rows(db_.kind()), soci::use(tenant), soci::into(locked);
+            lock_council(sql, c->tenant_id, db_.kind());
             if (auto ok = within_authority(sql, c->tenant_id, value - c->value_pence,
                                            authorities_for(sql, c->tenant_id, c->dps_id, c->starts_on, authority), "an uplift");
                 !ok)
                 return ok.err();
         }
-        const auto change_id = insert_change(sql, *c, std::nullopt, "uplift", "applied", date, to, value, std::nullopt, by, clock_);
-        write_terms(sql, c->id, to, value, c->status, clock_);
+        const auto change_id = insert_change(sql, *c, change_of(*c, std::nullopt, "uplift", "applied", date, to, value, std::nullopt, by, clock_));
+        write_terms(sql, c->id, to, value, c->status, format_timestamp(clock_.now()));
         auto co = load_call_off(sql, c->call_off_id);
         const std::string summary = "hourly rate " + pounds(*c->hourly_rate_pence) + " to " + pounds(new_rate) + " from " + date +
                                     "; value " + pounds(c->value_pence) + " to " + pounds(value);
-        record(sql, *co, c->provider_org_id, "contract_change", change_id, "uplift", std::nullopt, "applied", summary, by, clock_);
-        record(sql, *co, c->provider_org_id, "contract", c->id, "uplift", c->status, c->status, summary, by, clock_);
+        record(sql, *co, {c->provider_org_id, "contract_change", change_id, "uplift", std::nullopt, "applied", summary}, by, clock_);
+        record(sql, *co, {c->provider_org_id, "contract", c->id, "uplift", c->status, c->status, summary}, by, clock_);
         auto out = load_contract(sql, contract_id);
         out->changes = contract_changes(sql, contract_id);
         return *out;
     });
 }
-
-namespace store {
 
 status apply_approved_change(soci::session& sql, db::backend kind, const award& a, const call_off& co,
                              const std::optional<plugins::spend_authority>& declared, const acting& by, const clock& now)
@@ -401,20 +349,18 @@ status apply_approved_change(soci::session& sql, db::backend kind, const award& 
             return ok;
     const contract_terms to{change->hourly_rate_after, change->hours_after, change->weekly_cost_after, change->block_hours_after,
                             change->block_discount_after, change->ends_on_after};
-    write_terms(sql, c->id, to, change->value_after_pence, "active", now);
+    write_terms(sql, c->id, to, change->value_after_pence, "active", format_timestamp(now.now()));
     auto change_to = next_state(lifecycle::contract_change, change->status, "apply");
     if (!change_to) return change_to.err();
     auto award_to = next_state(lifecycle::award, a.status, "approve");
     if (!award_to) return award_to.err();
     const std::string at = format_timestamp(now.now());
-    long long change_key = change->id, award_key = a.id;
-    sql << "UPDATE contract_changes SET status = :s, decided_at = :at WHERE id = :id", soci::use(*change_to), soci::use(at),
-        soci::use(change_key);
-    sql << "UPDATE awards SET status = :s, decided_at = :at WHERE id = :id", soci::use(*award_to), soci::use(at), soci::use(award_key);
-    record(sql, co, a.provider_org_id, "award", a.id, "approve", a.status, *award_to, std::nullopt, by, now);
+    set_change_status(sql, change->id, *change_to, at);
+    set_award_status(sql, a.id, *award_to, at);
+    record(sql, co, {a.provider_org_id, "award", a.id, "approve", a.status, *award_to, std::nullopt}, by, now);
     const std::string summary = pounds(change->value_before_pence) + " to " + pounds(change->value_after_pence) + " from " + change->effective_on;
-    record(sql, co, a.provider_org_id, "contract_change", change->id, "apply", change->status, *change_to, summary, by, now);
-    record(sql, co, a.provider_org_id, "contract", c->id, a.kind == "extension" ? "extend" : "vary", c->status, "active", summary, by, now);
+    record(sql, co, {a.provider_org_id, "contract_change", change->id, "apply", change->status, *change_to, summary}, by, now);
+    record(sql, co, {a.provider_org_id, "contract", c->id, a.kind == "extension" ? "extend" : "vary", c->status, "active", summary}, by, now);
     return ok_status();
 }
 
@@ -424,20 +370,15 @@ status reject_change(soci::session& sql, const award& a, const call_off& co, con
     auto award_to = next_state(lifecycle::award, a.status, "reject");
     if (!award_to) return award_to.err();
     const std::string at = format_timestamp(now.now());
-    long long award_key = a.id;
-    sql << "UPDATE awards SET status = :s, decided_at = :at WHERE id = :id", soci::use(*award_to), soci::use(at), soci::use(award_key);
-    record(sql, co, a.provider_org_id, "award", a.id, "reject", a.status, *award_to, comment, by, now);
+    set_award_status(sql, a.id, *award_to, at);
+    record(sql, co, {a.provider_org_id, "award", a.id, "reject", a.status, *award_to, comment}, by, now);
     if (auto change = change_for_award(sql, a.id)) {
         auto change_to = next_state(lifecycle::contract_change, change->status, "reject");
         if (!change_to) return change_to.err();
-        long long change_key = change->id;
-        sql << "UPDATE contract_changes SET status = :s, decided_at = :at WHERE id = :id", soci::use(*change_to), soci::use(at),
-            soci::use(change_key);
-        record(sql, co, a.provider_org_id, "contract_change", change->id, "reject", change->status, *change_to, comment, by, now);
+        set_change_status(sql, change->id, *change_to, at);
+        record(sql, co, {a.provider_org_id, "contract_change", change->id, "reject", change->status, *change_to, comment}, by, now);
     }
     return ok_status();
 }
-
-} // namespace store
 
 } // namespace dps::calloff

@@ -63,8 +63,6 @@ result<int> block_discount_limit(const plugins::plugin_host& plugins, const std:
 status check_block(std::optional<std::int64_t> guaranteed_hours, std::optional<std::int64_t> discount_percent,
                    std::optional<std::int64_t> hours_per_week, bool hourly, int max_percent);
 
-namespace store {
-
 // The last approval of a variation or extension, in the approval's transaction (the caller holds
 // the council's tenant row): applies the change to the contract within the spend authority.
 status apply_approved_change(soci::session& sql, db::backend kind, const award& a, const call_off& c,
@@ -73,7 +71,5 @@ status apply_approved_change(soci::session& sql, db::backend kind, const award& 
 // A rejected variation or extension: the contract stays as it was.
 status reject_change(soci::session& sql, const award& a, const call_off& c, const std::optional<std::string>& comment,
                    const identity::acting& by, const clock& now);
-
-} // namespace store
 
 } // namespace dps::calloff

@@ -51,4 +51,10 @@ std::optional<std::int64_t> changed_value(std::int64_t value_before, const contr
                       cost_between(after, effective_on, after.ends_on));
 }
 
+std::string add_days(const std::string& date, long long days)
+{
+    using namespace std::chrono;
+    return plugins::format_iso_date(year_month_day{sys_days{*plugins::parse_iso_date(date)} + std::chrono::days{days}});
+}
+
 } // namespace dps::calloff

@@ -34,4 +34,7 @@ std::optional<std::int64_t> cost_between(const contract_terms& t, const std::str
 std::optional<std::int64_t> changed_value(std::int64_t value_before, const contract_terms& before, const contract_terms& after,
                                           const std::string& effective_on);
 
+// 'YYYY-MM-DD' plus whole days (a contract's end: its start plus its weeks, less a day).
+std::string add_days(const std::string& date, long long days);
+
 } // namespace dps::calloff

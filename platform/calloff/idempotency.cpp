@@ -1,11 +1,12 @@
 // Idempotency keys: reserve the key, run the creation, keep its answer (or release the key on failure).
 #include "calloff/idempotency.hpp"
 
+#include "calloff/idempotency_store.hpp"
+
 #include "core/digest.hpp"
 #include "db/database.hpp"
 #include "http/json_io.hpp"
 
-#include <soci/soci.h>
 
 namespace dps::calloff {
 namespace {
@@ -30,53 +31,39 @@ http::response idempotency::run(const http::request& req, const auth::principal&
                                                "Idempotency-Key: 1 to 200 characters"),
                                     req.request_id);
     const std::string digest = sha256_hex(req.method + " " + req.path + "\n" + req.body);
-    long long user = caller.user_id;
     for (int attempt = 1;; ++attempt) {
         std::optional<http::response> answer;
         auto unit = db_.transact(caller.data_scope(), [&](soci::session& sql) -> status {
-            std::string state, stored_digest, body, reserved_at;
-            int code = 0;
-            soci::indicator code_i = soci::i_null, body_i = soci::i_null;
-            sql << "SELECT state, request_digest, status_code, response_body, created_at FROM idempotency_keys "
-                   "WHERE user_id = :u AND idempotency_key = :k",
-                soci::use(user), soci::use(key), soci::into(state), soci::into(stored_digest), soci::into(code, code_i),
-                soci::into(body, body_i), soci::into(reserved_at);
-            if (sql.got_data()) {
-                if (stored_digest != digest) {
+            if (auto held = store::find_idempotency_key(sql, caller.user_id, key)) {
+                if (held->request_digest != digest) {
                     answer = http::error_response(make_error(error_kind::unprocessable, "idempotency_key_reused",
                                                              "this Idempotency-Key was used for a different request"),
                                                   req.request_id);
                     return ok_status();
                 }
-                if (state == "done") {
+                if (held->state == "done") {
                     http::response replayed;
-                    replayed.status = code;
-                    replayed.body = body;
+                    replayed.status = held->status_code.value_or(0);
+                    replayed.body = held->response_body.value_or("");
                     replayed.headers.emplace_back("Idempotent-Replayed", "true");
                     answer = std::move(replayed);
                     return ok_status();
                 }
-                if (reserved_at >= format_timestamp(clock_.now() - kReservationLifetime)) {
+                if (held->created_at >= format_timestamp(clock_.now() - kReservationLifetime)) {
                     answer = http::error_response(make_error(error_kind::conflict, "idempotency_in_progress",
                                                              "a request with this Idempotency-Key is still being processed; retry shortly"),
                                                   req.request_id);
                     return ok_status();
                 }
-                sql << "DELETE FROM idempotency_keys WHERE user_id = :u AND idempotency_key = :k", soci::use(user), soci::use(key);
+                store::delete_idempotency_key(sql, caller.user_id, key);
             }
             http::response out = create();
             if (out.status < 200 || out.status >= 300) {
                 answer = std::move(out);
                 return make_error(error_kind::conflict, kRefused, "the creation was refused");
             }
-            long long tenant = caller.tenant_id.value_or(0), provider = caller.provider_org_id.value_or(0);
-            soci::indicator tenant_i = caller.tenant_id ? soci::i_ok : soci::i_null, provider_i = caller.provider_org_id ? soci::i_ok : soci::i_null;
-            const std::string at = format_timestamp(clock_.now());
-            int status_code = out.status;
-            sql << "INSERT INTO idempotency_keys (user_id, tenant_id, provider_org_id, idempotency_key, request_digest, state, "
-                   "status_code, response_body, created_at) VALUES (:u, :t, :p, :k, :d, 'done', :s, :b, :at)",
-                soci::use(user), soci::use(tenant, tenant_i), soci::use(provider, provider_i), soci::use(key), soci::use(digest),
-                soci::use(status_code), soci::use(out.body), soci::use(at);
+            store::insert_idempotency_key(sql, {caller.user_id, caller.tenant_id, caller.provider_org_id, key, digest, "done",
+                                                out.status, out.body, format_timestamp(clock_.now())});
             answer = std::move(out);
             return ok_status();
         });

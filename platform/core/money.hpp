@@ -63,4 +63,7 @@ inline error out_of_range(const std::string& field)
                       field + ": the value this gives is beyond what the platform accepts (at most £1,000,000,000 in all)");
 }
 
+// "£310,000.00": pence as a committee report writes pounds (decision reasons and error messages).
+std::string pounds(pence amount);
+
 } // namespace dps::money

@@ -5,6 +5,7 @@
 #include "core/error.hpp"
 
 #include <cassert>
+#include <type_traits>
 #include <utility>
 #include <variant>
 
@@ -29,6 +30,22 @@ public:
 
     const error& err() const& { assert(!ok()); return std::get<1>(state_); }
     error&& err() && { assert(!ok()); return std::get<1>(std::move(state_)); }
+
+    // The next step on the value (f returns a result<U>), or this error passed on: a chain of steps
+    // that each may fail reads as one expression instead of `if (!x) return x.err();` after each.
+    template <class F>
+    auto and_then(F&& f) const& -> std::invoke_result_t<F, const T&>
+    {
+        if (!ok()) return err();
+        return std::forward<F>(f)(value());
+    }
+    // The value mapped by f (which cannot fail), or this error passed on.
+    template <class F>
+    auto transform(F&& f) const& -> result<std::invoke_result_t<F, const T&>>
+    {
+        if (!ok()) return err();
+        return std::forward<F>(f)(value());
+    }
 
 private:
     std::variant<T, error> state_;

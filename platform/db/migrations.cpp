@@ -1,7 +1,7 @@
 // The migration runner.
 #include "db/migrations.hpp"
 
-#include "audit/audit_log.hpp"
+#include "audit/audit_store.hpp"
 #include "core/digest.hpp"
 #include "db/database.hpp"
 #include "db/dialect.hpp"

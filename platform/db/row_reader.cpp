@@ -35,4 +35,19 @@ std::optional<std::string> opt_text_at(const soci::row& r, std::size_t i)
 
 std::string text_at(const soci::row& r, std::size_t i) { return opt_text_at(r, i).value_or(""); }
 
+std::size_t column(const soci::row& r, std::string_view name)
+{
+    for (std::size_t i = 0; i < r.size(); ++i)
+        if (r.get_properties(i).get_name() == name) return i;
+    throw std::runtime_error("the row has no column '" + std::string{name} + "'");
+}
+
+std::optional<double> opt_double_of(const soci::row& r, std::string_view name)
+{
+    const std::size_t i = column(r, name);
+    if (r.get_indicator(i) == soci::i_null) return std::nullopt;
+    if (r.get_properties(i).get_data_type() == soci::dt_double) return r.get<double>(i);
+    return static_cast<double>(int_at(r, i));
+}
+
 } // namespace dps::db

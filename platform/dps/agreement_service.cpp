@@ -1,7 +1,7 @@
 // Access agreements, their lots and fee schedules, notice, and partners' spend authorities.
 #include "dps/agreement_service.hpp"
 
-#include "audit/audit_log.hpp"
+#include "audit/audit_store.hpp"
 #include "db/database.hpp"
 #include "identity/tenant_slug.hpp"
 #include "dps/agreement_store.hpp"

@@ -1,7 +1,7 @@
 // DPS, lots, provider profiles, applications and the lead's decisions.
 #include "dps/dps_service.hpp"
 
-#include "audit/audit_log.hpp"
+#include "audit/audit_store.hpp"
 #include "db/database.hpp"
 #include "dps/dps_store.hpp"
 #include "dps/lifecycles.hpp"

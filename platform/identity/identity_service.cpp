@@ -1,7 +1,7 @@
 // Identity rules and their audit records; every write and its audit entry share one transaction.
 #include "identity/identity_service.hpp"
 
-#include "audit/audit_log.hpp"
+#include "audit/audit_store.hpp"
 #include "auth/secrets.hpp"
 #include "db/database.hpp"
 #include "identity/identity_store.hpp"

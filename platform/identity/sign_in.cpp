@@ -3,7 +3,7 @@
 // neither timing nor a lockout reveals which accounts exist (issue 15, defect 9).
 #include "identity/identity_service.hpp"
 
-#include "audit/audit_log.hpp"
+#include "audit/audit_store.hpp"
 #include "auth/secrets.hpp"
 #include "db/database.hpp"
 #include "identity/identity_store.hpp"

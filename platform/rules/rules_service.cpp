@@ -2,7 +2,7 @@
 // match the database (under a lock, so concurrent uploads cannot leave an older version running).
 #include "rules/rules_service.hpp"
 
-#include "audit/audit_log.hpp"
+#include "audit/audit_store.hpp"
 #include "core/digest.hpp"
 #include "db/database.hpp"
 #include "identity/tenant_slug.hpp"

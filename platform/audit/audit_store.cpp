@@ -1,5 +1,5 @@
 // Inserts audit rows; the table itself refuses UPDATE and DELETE (see schema/V001).
-#include "audit/audit_log.hpp"
+#include "audit/audit_store.hpp"
 
 #include "core/digest.hpp"
 

@@ -1,0 +1,137 @@
+// The SQL of bids.
+#include "calloff/bid_store.hpp"
+
+#include "db/row_reader.hpp"
+
+#include <soci/soci.h>
+
+namespace dps::calloff::store {
+namespace {
+
+constexpr const char* kBidSelect =
+    "SELECT b.id, b.call_off_id, b.tenant_id, b.provider_org_id, p.name, b.hourly_rate_pence, b.hours_per_week, b.weekly_cost_pence, "
+    "b.total_pence, b.earliest_start, b.notes, b.status, b.score, b.rank, b.submitted_at, b.updated_at "
+    "FROM bids b JOIN provider_organisations p ON p.id = b.provider_org_id ";
+constexpr const char* kCountLive = "SELECT count(*) FROM bids WHERE call_off_id = :id AND status <> 'withdrawn'";
+constexpr const char* kCountProviderLive =
+    "SELECT count(*) FROM bids WHERE call_off_id = :c AND provider_org_id = :p AND status <> 'withdrawn'";
+constexpr const char* kInsertBid =
+    "INSERT INTO bids (call_off_id, tenant_id, provider_org_id, hourly_rate_pence, hours_per_week, weekly_cost_pence, total_pence, "
+    "earliest_start, notes, status, submitted_at, updated_at) VALUES (:c, :t, :p, :r, :h, :w, :total, :e, :n, 'submitted', :at, :at2) "
+    "RETURNING id";
+constexpr const char* kUpdateOffer =
+    "UPDATE bids SET hourly_rate_pence = :r, hours_per_week = :h, weekly_cost_pence = :w, total_pence = :total, earliest_start = :e, "
+    "notes = :n, updated_at = :at WHERE id = :id";
+constexpr const char* kSetStatus = "UPDATE bids SET status = :s, updated_at = :at WHERE id = :id";
+constexpr const char* kSetScoreAndRank = "UPDATE bids SET score = :s, rank = :r WHERE id = :id";
+constexpr const char* kSetRank = "UPDATE bids SET rank = :r WHERE id = :id";
+constexpr const char* kProviderOf = "SELECT provider_org_id FROM bids WHERE id = :id";
+
+// Beside kBidSelect: one mapper, by column name.
+bid bid_from(const soci::row& r)
+{
+    bid b;
+    b.id = db::int_of(r, "id");
+    b.call_off_id = db::int_of(r, "call_off_id");
+    b.tenant_id = db::int_of(r, "tenant_id");
+    b.provider_org_id = db::int_of(r, "provider_org_id");
+    b.provider_name = db::text_of(r, "name");
+    b.hourly_rate_pence = db::opt_int_of(r, "hourly_rate_pence");
+    b.hours_per_week = db::opt_int_of(r, "hours_per_week");
+    b.weekly_cost_pence = db::opt_int_of(r, "weekly_cost_pence");
+    b.total_pence = db::int_of(r, "total_pence");
+    b.earliest_start = db::text_of(r, "earliest_start");
+    b.notes = db::text_of(r, "notes");
+    b.status = db::text_of(r, "status");
+    b.score = db::opt_double_of(r, "score");
+    b.rank = db::opt_int_of(r, "rank");
+    b.submitted_at = db::text_of(r, "submitted_at");
+    b.updated_at = db::text_of(r, "updated_at");
+    return b;
+}
+
+// An optional amount bound as NULL when absent.
+struct nullable {
+    long long v = 0;
+    soci::indicator i = soci::i_null;
+    explicit nullable(const std::optional<std::int64_t>& o) : v(o.value_or(0)), i(o ? soci::i_ok : soci::i_null) {}
+};
+
+} // namespace
+
+std::optional<bid> load_bid(soci::session& sql, std::int64_t id)
+{
+    long long key = id;
+    soci::rowset<soci::row> rows = (sql.prepare << kBidSelect << "WHERE b.id = :id", soci::use(key));
+    for (const auto& r : rows) return bid_from(r);
+    return std::nullopt;
+}
+
+std::vector<bid> live_bids(soci::session& sql, std::int64_t call_off_id)
+{
+    long long key = call_off_id;
+    std::vector<bid> out;
+    soci::rowset<soci::row> rows =
+        (sql.prepare << kBidSelect << "WHERE b.call_off_id = :id AND b.status <> 'withdrawn' ORDER BY b.rank, b.id", soci::use(key));
+    for (const auto& r : rows) out.push_back(bid_from(r));
+    return out;
+}
+
+std::int64_t count_live_bids(soci::session& sql, std::int64_t call_off_id)
+{
+    long long key = call_off_id, n = 0;
+    sql << kCountLive, soci::use(key), soci::into(n);
+    return n;
+}
+
+bool has_live_bid(soci::session& sql, std::int64_t call_off_id, std::int64_t provider_org_id)
+{
+    long long call_off_key = call_off_id, provider = provider_org_id, n = 0;
+    sql << kCountProviderLive, soci::use(call_off_key), soci::use(provider), soci::into(n);
+    return n > 0;
+}
+
+std::int64_t insert_bid(soci::session& sql, const bid& b)
+{
+    long long id = 0, call_off_key = b.call_off_id, tenant = b.tenant_id, provider = b.provider_org_id, total = b.total_pence;
+    nullable rate{b.hourly_rate_pence}, hours{b.hours_per_week}, weekly{b.weekly_cost_pence};
+    sql << kInsertBid, soci::use(call_off_key), soci::use(tenant), soci::use(provider), soci::use(rate.v, rate.i),
+        soci::use(hours.v, hours.i), soci::use(weekly.v, weekly.i), soci::use(total), soci::use(b.earliest_start), soci::use(b.notes),
+        soci::use(b.submitted_at), soci::use(b.submitted_at), soci::into(id);
+    return id;
+}
+
+void update_bid_offer(soci::session& sql, const bid& b)
+{
+    long long key = b.id, total = b.total_pence;
+    nullable rate{b.hourly_rate_pence}, hours{b.hours_per_week}, weekly{b.weekly_cost_pence};
+    sql << kUpdateOffer, soci::use(rate.v, rate.i), soci::use(hours.v, hours.i), soci::use(weekly.v, weekly.i), soci::use(total),
+        soci::use(b.earliest_start), soci::use(b.notes), soci::use(b.updated_at), soci::use(key);
+}
+
+void set_bid_status(soci::session& sql, std::int64_t bid_id, const std::string& status, const std::string& at)
+{
+    long long key = bid_id;
+    sql << kSetStatus, soci::use(status), soci::use(at), soci::use(key);
+}
+
+void set_bid_rank(soci::session& sql, std::int64_t bid_id, std::optional<double> score, std::int64_t rank)
+{
+    long long key = bid_id, rank_v = rank;
+    if (score) {
+        double s = *score;
+        sql << kSetScoreAndRank, soci::use(s), soci::use(rank_v), soci::use(key);
+    } else {
+        sql << kSetRank, soci::use(rank_v), soci::use(key);
+    }
+}
+
+std::optional<std::int64_t> bid_provider(soci::session& sql, std::int64_t bid_id)
+{
+    long long key = bid_id, provider = 0;
+    sql << kProviderOf, soci::use(key), soci::into(provider);
+    if (!sql.got_data()) return std::nullopt;
+    return provider;
+}
+
+} // namespace dps::calloff::store
