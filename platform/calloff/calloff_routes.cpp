@@ -215,7 +215,7 @@ result<variation_input> read_variation(const request& req)
     return in;
 }
 
-// The path's id parameter, then the step on it; a malformed id is a 400 naming the parameter.
+// The path's id parameter, then the step on it; an id that is not one ("abc", 0) names nothing: 404.
 template <class F>
 response with_id(request& req, const char* param, F&& f)
 {

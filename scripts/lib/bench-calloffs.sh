@@ -1,8 +1,11 @@
 # The call-off load run for scripts/bench (sourced; expects $root, $build_dir, $work, $seconds,
 # $connections, $threads, run_wrk, to_ms, and scripts/lib/postgres.sh loaded).
-# dpsd on a throwaway PostgreSQL: providers listing open call-offs (GET /v1/call-offs) and amending
-# their bid (PATCH /v1/bids/{id}); then pgbench replays the exact SQL one bid amendment executed
-# (captured from PostgreSQL's statement log), so the platform's overhead is a ratio.
+# dpsd on a throwaway PostgreSQL: a provider reading one call-off (GET /v1/call-offs/{id}), listing
+# its open call-offs (GET /v1/call-offs) and amending its bid (PATCH /v1/bids/{id}). Each route's
+# SQL for one request is captured from PostgreSQL's statement log and counted; the anchors run in
+# the same session: pgbench -S -M prepared for the reads (the database's own read capacity at the
+# same client count) and pgbench's tpcb-like -M prepared for the write (issue 11: the old anchor,
+# the amendment's own SQL replayed by 32 clients on one row, measured lock contention).
 
 bench_calloffs() {
   pg_start_throwaway
@@ -50,34 +53,47 @@ wrk.headers["Content-Type"] = "application/json"
 LUA
   echo
   echo "Call-offs on PostgreSQL over HTTPS keep-alive: ${seconds}s, $connections connections, $threads server threads"
-  local list_rps list_p99 amend_rps amend_p99
+  local get_rps get_p99 list_rps list_p99 amend_rps amend_p99
+  read -r get_rps get_p99 < <(run_wrk_script "$port" "/v1/call-offs/$call_off" "$work/list.lua")
   read -r list_rps list_p99 < <(run_wrk_script "$port" /v1/call-offs "$work/list.lua")
   read -r amend_rps amend_p99 < <(run_wrk_script "$port" "/v1/bids/$bid" "$work/amend.lua")
-  printf '%-34s %10s req/s   p99 %8s ms\n' "GET /v1/call-offs (provider)" "$list_rps" "$(to_ms "$list_p99")" \
-    "PATCH /v1/bids/{id} (amend a bid)" "$amend_rps" "$(to_ms "$amend_p99")"
 
-  # Capture the SQL of one amendment and replay it with pgbench.
-  "${psql[@]}" -d postgres -c "ALTER SYSTEM SET log_statement = 'all'" -c "SELECT pg_reload_conf()" >/dev/null
-  sleep 0.5
-  local mark
-  mark=$(wc -l <"$PG_DIR/server.log")
-  call "$RIVERSIDE_BIDDER" PATCH "/v1/bids/$bid" "$bid_body" >/dev/null
-  sleep 0.5
-  "${psql[@]}" -d postgres -c "ALTER SYSTEM RESET log_statement" -c "SELECT pg_reload_conf()" >/dev/null
-  tail -n +"$((mark + 1))" "$PG_DIR/server.log" | python3 "$root/scripts/lib/pglog_to_pgbench.py" >"$work/amend.sql"
-  local statements
-  statements=$(grep -c . "$work/amend.sql")
-  local pgbench_out
-  pgbench_out=$(/usr/lib/postgresql/15/bin/pgbench -n -h 127.0.0.1 -p "$PG_PORT" -U dps_app -c "$connections" -j 1 \
-    -T "$seconds" -f "$work/amend.sql" dps_bench 2>&1 || true)
-  local pg_tps
-  pg_tps=$(awk '/^tps = / {print $3; exit}' <<<"$pgbench_out")
-  if [ -z "$pg_tps" ]; then
-    echo "pgbench did not run; its output and the captured script follow:" >&2
-    head -20 <<<"$pgbench_out" >&2
-    head -40 "$work/amend.sql" >&2
-  fi
-  echo "pgbench, the same $statements statements one amendment runs: $pg_tps transactions/s"
-  awk -v a="$amend_rps" -v b="$pg_tps" 'BEGIN { if (b > 0) printf "bid amendment over HTTPS / pgbench: %.0f%% (target: 50%% or more)\n", 100*a/b }'
+  # The SQL of one request of each route, from the statement log: statements executed, and the
+  # round trips they cost (each executed statement, plus SOCI's DEALLOCATE after every rowset).
+  statements_of() { # statements_of NAME TOKEN METHOD PATH [BODY] → prints "statements round_trips"
+    local name=$1; shift
+    "${psql[@]}" -d postgres -c "ALTER SYSTEM SET log_statement = 'all'" -c "SELECT pg_reload_conf()" >/dev/null
+    sleep 0.5
+    local mark
+    mark=$(wc -l <"$PG_DIR/server.log")
+    call "$@" >/dev/null
+    sleep 0.5
+    "${psql[@]}" -d postgres -c "ALTER SYSTEM RESET log_statement" -c "SELECT pg_reload_conf()" >/dev/null
+    tail -n +"$((mark + 1))" "$PG_DIR/server.log" >"$work/$name.log"
+    [ -z "${BENCH_KEEP_SQL:-}" ] || cp "$work/$name.log" "$BENCH_KEEP_SQL/$name.log"
+    python3 "$root/scripts/lib/pglog_to_pgbench.py" <"$work/$name.log" >"$work/$name.sql"
+    local executed housekeeping
+    executed=$(grep -c . "$work/$name.sql" || true)
+    housekeeping=$(grep -c 'statement: DEALLOCATE' "$work/$name.log" || true)
+    echo "$executed $((executed + housekeeping))"
+  }
+  local get_sql list_sql amend_sql
+  get_sql=$(statements_of get "$RIVERSIDE_BIDDER" GET "/v1/call-offs/$call_off")
+  list_sql=$(statements_of list "$RIVERSIDE_BIDDER" GET /v1/call-offs)
+  amend_sql=$(statements_of amend "$RIVERSIDE_BIDDER" PATCH "/v1/bids/$bid" "$bid_body")
+
+  # The anchors, on the same server at the same client count: pgbench's own tables in the bench database.
+  local pgbench=(/usr/lib/postgresql/15/bin/pgbench -n -h 127.0.0.1 -p "$PG_PORT" -U dps -c "$connections" -j 1 -T "$seconds" -M prepared)
+  /usr/lib/postgresql/15/bin/pgbench -i -q -s 1 -h 127.0.0.1 -p "$PG_PORT" -U dps dps_bench >/dev/null 2>&1
+  local select_tps tpcb_tps
+  select_tps=$("${pgbench[@]}" -S dps_bench 2>&1 | awk '/^tps = / {print $3; exit}')
+  tpcb_tps=$("${pgbench[@]}" dps_bench 2>&1 | awk '/^tps = / {print $3; exit}')
+  echo "pgbench -S -M prepared ($connections clients): $select_tps tps; tpcb-like -M prepared: $tpcb_tps tps"
+  ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f%%", 100*a/b; else printf "n/a" }'; }
+  printf '%-36s %10s %10s %12s %10s %12s %8s\n' route req/s "p99 ms" statements "round trips" anchor target
+  printf '%-36s %10s %10s %12s %10s %12s %8s\n' \
+    "GET /v1/call-offs/{id} (provider)" "$get_rps" "$(to_ms "$get_p99")" ${get_sql} "$(ratio "$get_rps" "$select_tps") of -S" "25%" \
+    "GET /v1/call-offs (20 open)" "$list_rps" "$(to_ms "$list_p99")" ${list_sql} "$(ratio "$list_rps" "$select_tps") of -S" "10%" \
+    "PATCH /v1/bids/{id}" "$amend_rps" "$(to_ms "$amend_p99")" ${amend_sql} "$(ratio "$amend_rps" "$tpcb_tps") of tpcb" "40%"
   pg_stop_throwaway
 }
