@@ -74,12 +74,10 @@ soci::indicator ind(bool present) { return present ? soci::i_ok : soci::i_null; 
 std::optional<award> load_award(soci::session& sql, std::int64_t id, const char* lock)
 {
     long long key = id;
-    std::optional<award> a;
-    {
-        soci::rowset<soci::row> rows = (sql.prepare << kAwardSelect << lock, soci::use(key));
-        for (const auto& r : rows) a = award_from(r);
-    }
-    if (!a) return a;
+    soci::row r; // one round trip: see load_call_off
+    sql << kAwardSelect << lock, soci::use(key), soci::into(r);
+    if (!sql.got_data()) return std::nullopt;
+    std::optional<award> a = award_from(r);
     soci::rowset<soci::row> rows = (sql.prepare << kApprovalSelect, soci::use(key));
     for (const auto& r : rows) a->approvals.push_back(approval_from(r));
     return a;

@@ -62,9 +62,10 @@ struct nullable {
 std::optional<bid> load_bid(soci::session& sql, std::int64_t id)
 {
     long long key = id;
-    soci::rowset<soci::row> rows = (sql.prepare << kBidSelect << "WHERE b.id = :id", soci::use(key));
-    for (const auto& r : rows) return bid_from(r);
-    return std::nullopt;
+    soci::row r; // one round trip: see load_call_off
+    sql << kBidSelect << "WHERE b.id = :id", soci::use(key), soci::into(r);
+    if (!sql.got_data()) return std::nullopt;
+    return bid_from(r);
 }
 
 std::vector<bid> live_bids(soci::session& sql, std::int64_t call_off_id)

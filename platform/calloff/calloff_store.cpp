@@ -144,9 +144,11 @@ std::optional<call_off> load_call_off(soci::session& sql, std::int64_t id, const
         sql << std::string{kLockCallOff} + lock, soci::use(key), soci::into(found, found_i);
         if (!sql.got_data()) return std::nullopt;
     }
-    soci::rowset<soci::row> rows = (sql.prepare << kCallOffSelect << "WHERE c.id = :id", soci::use(key));
-    for (const auto& r : rows) return call_off_from(r);
-    return std::nullopt;
+    // A one-time query into one row: one round trip (a rowset prepares, executes and deallocates).
+    soci::row r;
+    sql << kCallOffSelect << "WHERE c.id = :id", soci::use(key), soci::into(r);
+    if (!sql.got_data()) return std::nullopt;
+    return call_off_from(r);
 }
 
 std::int64_t insert_call_off(soci::session& sql, const call_off& c)
@@ -198,14 +200,11 @@ bool visible_to(soci::session& sql, const call_off& c, const identity::acting& b
 std::optional<negotiation> load_negotiation(soci::session& sql, std::int64_t call_off_id)
 {
     long long key = call_off_id;
-    std::optional<negotiation> n;
-    {
-        soci::rowset<soci::row> rows = (sql.prepare << kNegotiationSelect, soci::use(key));
-        for (const auto& r : rows)
-            n = negotiation{db::int_of(r, "id"), db::text_of(r, "bafo_deadline"), db::text_of(r, "opened_by"),
-                            db::text_of(r, "opened_at"), {}, std::nullopt};
-    }
-    if (!n) return n;
+    soci::row r;
+    sql << kNegotiationSelect, soci::use(key), soci::into(r);
+    if (!sql.got_data()) return std::nullopt;
+    std::optional<negotiation> n{negotiation{db::int_of(r, "id"), db::text_of(r, "bafo_deadline"), db::text_of(r, "opened_by"),
+                                             db::text_of(r, "opened_at"), {}, std::nullopt}};
     long long round = n->id;
     soci::rowset<soci::row> rows = (sql.prepare << kShortlistSelect, soci::use(round));
     for (const auto& r : rows) n->shortlisted_bid_ids.push_back(db::int_at(r, 0));

@@ -125,9 +125,11 @@ std::vector<contract> contracts_where(soci::session& sql, const char* where, std
 
 std::optional<contract> load_contract(soci::session& sql, std::int64_t id)
 {
-    auto found = contracts_where(sql, "WHERE c.id = :id", id);
-    if (found.empty()) return std::nullopt;
-    return std::move(found.front());
+    long long key = id;
+    soci::row r; // one round trip: see load_call_off
+    sql << kContractSelect << "WHERE c.id = :id", soci::use(key), soci::into(r);
+    if (!sql.got_data()) return std::nullopt;
+    return contract_from(r);
 }
 
 std::optional<contract> load_contract(soci::session& sql, std::int64_t id, const char* lock)

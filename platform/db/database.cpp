@@ -216,9 +216,11 @@ status database::transact(const scope& where, const std::function<status(soci::s
             }
         };
         try {
-            sql << begin_transaction(url_.kind);
+            // PostgreSQL runs BEGIN and the scope in one message: if the scope fails the transaction is open
+            // and aborted, so roll it back (a ROLLBACK with none open is only a warning there).
+            began = url_.kind == backend::postgresql;
+            sql << begin_in_scope(url_.kind, where);
             began = true;
-            apply_scope(url_.kind, sql, where);
             at = phase::working;
             t_ambient = &mine;
             status out = work(sql);

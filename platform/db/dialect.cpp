@@ -33,19 +33,38 @@ const char* begin_transaction(backend kind)
     return kind == backend::sqlite ? "BEGIN IMMEDIATE" : "BEGIN";
 }
 
+namespace {
+
+const char* level_name(const scope& where)
+{
+    return where.level == scope::kind::platform    ? "platform"
+           : where.level == scope::kind::operator_ ? "operator"
+           : where.level == scope::kind::tenant    ? "tenant"
+                                                   : "provider";
+}
+
+} // namespace
+
 void apply_scope(backend kind, soci::session& sql, const scope& where)
 {
     if (kind != backend::postgresql) return;
-    const char* level = where.level == scope::kind::platform    ? "platform"
-                        : where.level == scope::kind::operator_ ? "operator"
-                        : where.level == scope::kind::tenant    ? "tenant"
-                                                                : "provider";
     const std::string tenant = where.level == scope::kind::tenant ? std::to_string(where.id) : "";
     const std::string provider = where.level == scope::kind::provider ? std::to_string(where.id) : "";
-    const std::string scope_level = level;
+    const std::string scope_level = level_name(where);
     sql << "SELECT set_config('dps.scope', :s, true), set_config('dps.tenant_id', :t, true), "
            "set_config('dps.provider_id', :p, true)",
         soci::use(scope_level), soci::use(tenant), soci::use(provider);
+}
+
+std::string begin_in_scope(backend kind, const scope& where)
+{
+    if (kind != backend::postgresql) return begin_transaction(kind);
+    // Literals, not parameters, so that the two go in one simple-query message: the level is one of
+    // four fixed words and the id an integer, so nothing a caller sends reaches this text.
+    const std::string tenant = where.level == scope::kind::tenant ? std::to_string(where.id) : "";
+    const std::string provider = where.level == scope::kind::provider ? std::to_string(where.id) : "";
+    return std::string{"BEGIN; SELECT set_config('dps.scope', '"} + level_name(where) + "', true), set_config('dps.tenant_id', '" +
+           tenant + "', true), set_config('dps.provider_id', '" + provider + "', true)";
 }
 
 const char* for_update(backend kind) { return kind == backend::postgresql ? " FOR UPDATE" : ""; }

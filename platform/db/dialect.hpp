@@ -21,6 +21,9 @@ const char* begin_transaction(backend kind);
 // Tells the database whose rows this transaction may see (PostgreSQL row-level security);
 // transaction-local, so a pooled connection never carries one request's scope into the next.
 void apply_scope(backend kind, soci::session& sql, const struct scope& where);
+// The transaction's start and its scope in one round trip (PostgreSQL: one simple-query message
+// holding BEGIN and the settings; SQLite: begin_transaction, which has no scope to set).
+std::string begin_in_scope(backend kind, const struct scope& where);
 
 // " FOR UPDATE" on PostgreSQL, to lock the rows a SELECT reads until the transaction ends; empty on
 // SQLite, where BEGIN IMMEDIATE already holds the database's single write lock.

@@ -177,17 +177,29 @@ void set_password(soci::session& sql, std::int64_t user_id, const std::string& p
         soci::use(key);
 }
 
+constexpr const char* kGrantsOf = "SELECT id, role, authority FROM role_grants WHERE user_id = :u ORDER BY id";
+
 std::vector<auth::role_grant> roles_of(soci::session& sql, std::int64_t user_id)
 {
-    std::vector<auth::role_grant> out;
+    // One round trip on every request: a one-time bulk query into vectors of up to kBatch grants.
+    // A user with that many (none is near it) is read again in full through a rowset.
+    constexpr std::size_t kBatch = 64;
     long long key = user_id;
-    soci::rowset<soci::row> rows =
-        (sql.prepare << "SELECT id, role, authority FROM role_grants WHERE user_id = :u ORDER BY id", soci::use(key));
-    for (const auto& r : rows) {
-        auto parsed = auth::parse_role(text_at(r, 1));
-        if (!parsed) continue; // a role this build does not know grants nothing
-        out.push_back({int_at(r, 0), *parsed, text_at(r, 2)});
+    std::vector<long long> ids(kBatch);
+    std::vector<std::string> roles(kBatch), authorities(kBatch);
+    std::vector<soci::indicator> authority_i(kBatch);
+    sql << kGrantsOf, soci::use(key), soci::into(ids), soci::into(roles), soci::into(authorities, authority_i);
+    if (!sql.got_data()) ids.clear();
+    std::vector<auth::role_grant> out;
+    if (ids.size() < kBatch) {
+        for (std::size_t i = 0; i < ids.size(); ++i)
+            if (auto parsed = auth::parse_role(roles[i])) // a role this build does not know grants nothing
+                out.push_back({ids[i], *parsed, authority_i[i] == soci::i_ok ? authorities[i] : std::string{}});
+        return out;
     }
+    soci::rowset<soci::row> rows = (sql.prepare << kGrantsOf, soci::use(key));
+    for (const auto& r : rows)
+        if (auto parsed = auth::parse_role(text_at(r, 1))) out.push_back({int_at(r, 0), *parsed, text_at(r, 2)});
     return out;
 }
 
@@ -267,32 +279,29 @@ int revoke_tokens_with_label(soci::session& sql, std::int64_t user_id, const std
 
 std::optional<auth::principal> principal_for_token(soci::session& sql, const std::string& hash, const std::string& now)
 {
-    std::optional<auth::principal> p;
-    {
-        soci::rowset<soci::row> rows =
-            (sql.prepare << "SELECT u.id, u.kind, u.tenant_id, u.provider_org_id, u.email, u.display_name, t.id, t.kind, t.expires_at "
-                            "FROM api_tokens t JOIN users u ON u.id = t.user_id "
-                            "LEFT JOIN tenants tn ON tn.id = u.tenant_id "
-                            "LEFT JOIN provider_organisations po ON po.id = u.provider_org_id "
-                            "WHERE t.token_hash = :hash AND t.revoked_at IS NULL AND t.expires_at > :now AND u.status = 'active' "
-                            "AND (tn.id IS NULL OR tn.status = 'active') AND (po.id IS NULL OR po.status = 'active')",
-             soci::use(hash), soci::use(now));
-        for (const auto& r : rows) {
-            auth::principal found;
-            found.user_id = int_at(r, 0);
-            found.kind = kind_from(text_at(r, 1));
-            found.tenant_id = opt_int_at(r, 2);
-            found.provider_org_id = opt_int_at(r, 3);
-            found.email = text_at(r, 4);
-            found.display_name = text_at(r, 5);
-            found.token_id = int_at(r, 6);
-            found.credential = text_at(r, 7);
-            found.credential_expires_at = text_at(r, 8);
-            p = std::move(found);
-        }
-    }
-    if (p) p->roles = roles_of(sql, p->user_id);
-    return p;
+    // Every request runs this: a one-time query into one row is one round trip (a rowset would
+    // prepare, execute and deallocate: three).
+    soci::row r;
+    sql << "SELECT u.id, u.kind, u.tenant_id, u.provider_org_id, u.email, u.display_name, t.id, t.kind, t.expires_at "
+           "FROM api_tokens t JOIN users u ON u.id = t.user_id "
+           "LEFT JOIN tenants tn ON tn.id = u.tenant_id "
+           "LEFT JOIN provider_organisations po ON po.id = u.provider_org_id "
+           "WHERE t.token_hash = :hash AND t.revoked_at IS NULL AND t.expires_at > :now AND u.status = 'active' "
+           "AND (tn.id IS NULL OR tn.status = 'active') AND (po.id IS NULL OR po.status = 'active')",
+        soci::use(hash), soci::use(now), soci::into(r);
+    if (!sql.got_data()) return std::nullopt;
+    auth::principal found;
+    found.user_id = int_at(r, 0);
+    found.kind = kind_from(text_at(r, 1));
+    found.tenant_id = opt_int_at(r, 2);
+    found.provider_org_id = opt_int_at(r, 3);
+    found.email = text_at(r, 4);
+    found.display_name = text_at(r, 5);
+    found.token_id = int_at(r, 6);
+    found.credential = text_at(r, 7);
+    found.credential_expires_at = text_at(r, 8);
+    found.roles = roles_of(sql, found.user_id);
+    return found;
 }
 
 std::optional<login_state> find_login(soci::session& sql, const std::string& email)
