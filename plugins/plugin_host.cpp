@@ -92,7 +92,7 @@ struct plugin_host::impl {
         }
         const auto found = tc.snapshot->find(tenant);
         if (found == tc.snapshot->end())
-            return make_error(error_kind::not_found, "plugin_not_installed",
+            return make_error(error_kind::not_found, std::string{plugins::kNotInstalled},
                               "no plugin is installed for tenant '" + std::string(tenant) + "'");
         return found->second;
     }

@@ -23,6 +23,20 @@
 
 namespace dps::plugins {
 
+// The one code a hook answers with when the tenant has no active plugin; the platform's defaults apply then.
+inline constexpr std::string_view kNotInstalled = "plugin_not_installed";
+inline bool not_installed(const error& e) { return e.code == kNotInstalled; }
+
+// A hook's answer, nothing when the tenant has no plugin, or the hook's error (a broken rule stops the
+// act): `auto r = if_installed(host.approval_route(...)); if (!r) return r.err(); route = r->value_or(...)`.
+template <class T>
+result<std::optional<T>> if_installed(result<T> answer)
+{
+    if (answer) return std::optional<T>{std::move(*answer)};
+    if (not_installed(answer.err())) return std::optional<T>{};
+    return std::move(answer).err();
+}
+
 struct host_stats {
     std::uint64_t calls = 0;        // hook calls that reached a plugin function
     std::uint64_t failures = 0;     // of those, how many returned an error

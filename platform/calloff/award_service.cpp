@@ -80,13 +80,11 @@ result<award> award_service::propose(const acting& by, std::int64_t call_off_id,
         if (!total) return money::out_of_range("block_discount_percent");
         value = *total;
     }
-    std::vector<plugins::approval_step> route{{"budget_holder", {}}};
-    auto routed = plugins_.approval_route(*slug, {{"value_pence", value}, {"kind", "award"}});
-    if (routed) route = *routed;
-    else if (routed.err().code != "plugin_not_installed") return routed.err();
-    auto declared = plugins_.spend_authority(*slug);
-    if (!declared && declared.err().code != "plugin_not_installed") return declared.err();
-    const std::optional<plugins::spend_authority> authority = declared ? *declared : std::nullopt;
+    auto terms = approval_terms(plugins_, *slug, {{"value_pence", value}, {"kind", "award"}});
+    if (!terms) return terms.err();
+    // Named, not a structured binding: the transaction lambda below captures them (Clang 14 refuses bindings).
+    const auto& route = terms->route;
+    const auto& authority = terms->authority;
 
     return db_.transact_value<award>(by.data_scope(), [&](soci::session& sql) -> result<award> {
         auto current = load_call_off(sql, call_off_id, lock_rows(db_.kind()));
@@ -122,9 +120,9 @@ result<award> award_service::decide(const acting& by, std::int64_t award_id, con
     {
         auto slug = identity::tenant_slug(db_, *by.caller->tenant_id);
         if (!slug) return slug.err();
-        auto got = plugins_.spend_authority(*slug);
-        if (got) declared = *got;
-        else if (got.err().code != "plugin_not_installed") return got.err();
+        auto got = plugins::if_installed(plugins_.spend_authority(*slug));
+        if (!got) return got.err();
+        declared = got->value_or(std::nullopt); // the hook itself may declare none
     }
     return db_.transact_value<award>(by.data_scope(), [&](soci::session& sql) -> result<award> {
         auto a = load_award(sql, award_id, lock_rows(db_.kind()));

@@ -303,9 +303,9 @@ result<bid_list> calloff_service::evaluate(const acting& by, std::int64_t call_o
         if (!rescored(b)) continue;
         auto bid_json = to_json(b).as_object();
         bid_json.erase("provider_name"); // scored on the offer, not the name
-        auto score = plugins_.score_bid(*slug, bid_json, call_off_json);
-        if (!score && score.err().code != "plugin_not_installed") return score.err(); // a broken rule stops evaluation
-        scored.emplace_back(score ? *score : -static_cast<double>(b.total_pence), &b);
+        auto score = plugins::if_installed(plugins_.score_bid(*slug, bid_json, call_off_json));
+        if (!score) return score.err(); // a broken rule stops evaluation
+        scored.emplace_back(score->value_or(-static_cast<double>(b.total_pence)), &b); // no plugin: the cheapest first
     }
     // Higher scores first; a tie goes to the earlier bid.
     std::stable_sort(scored.begin(), scored.end(), [](const auto& x, const auto& y) { return x.first > y.first; });

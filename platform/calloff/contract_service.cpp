@@ -80,11 +80,22 @@ error unprocessable(const std::string& code, const std::string& message) { retur
 
 } // namespace
 
+result<approval_plan> approval_terms(const plugins::plugin_host& plugins, const std::string& slug, const boost::json::object& facts)
+{
+    auto routed = plugins::if_installed(plugins.approval_route(slug, facts));
+    if (!routed) return routed.err();
+    auto declared = plugins::if_installed(plugins.spend_authority(slug));
+    if (!declared) return declared.err();
+    // No plugin: one approval by a budget holder, and no authority beyond those recorded.
+    return approval_plan{routed->value_or(std::vector<plugins::approval_step>{{"budget_holder", {}}}),
+                         declared->value_or(std::nullopt)};
+}
+
 result<int> block_discount_limit(const plugins::plugin_host& plugins, const std::string& slug)
 {
-    auto limit = plugins.max_block_discount_percent(slug);
-    if (!limit && limit.err().code == "plugin_not_installed") return 0;
-    return limit;
+    auto limit = plugins::if_installed(plugins.max_block_discount_percent(slug));
+    if (!limit) return limit.err();
+    return limit->value_or(0);
 }
 
 status check_block(std::optional<std::int64_t> guaranteed, std::optional<std::int64_t> discount, std::optional<std::int64_t> hours_per_week,
@@ -204,14 +215,12 @@ result<award> contract_service::vary(const acting& by, std::int64_t contract_id,
         if (!limit) return limit.err();
         if (auto ok = check_block(to.block_guaranteed_hours, to.block_discount_percent, to.hours_per_week, hourly, *limit); !ok) return ok.err();
     }
-    std::vector<plugins::approval_step> route{{"budget_holder", {}}};
-    auto routed = plugins_.approval_route(*slug, {{"value_pence", value}, {"kind", kind}, {"previous_value_pence", c.value_pence},
+    auto terms = approval_terms(plugins_, *slug, {{"value_pence", value}, {"kind", kind}, {"previous_value_pence", c.value_pence},
                                                   {"change_pence", value - c.value_pence}, {"contract_id", c.id}, {"lot", c.lot_code}});
-    if (routed) route = *routed;
-    else if (routed.err().code != "plugin_not_installed") return routed.err();
-    auto declared = plugins_.spend_authority(*slug);
-    if (!declared && declared.err().code != "plugin_not_installed") return declared.err();
-    const std::optional<plugins::spend_authority> authority = declared ? *declared : std::nullopt;
+    if (!terms) return terms.err();
+    // Named, not a structured binding: the transaction lambda below captures them (Clang 14 refuses bindings).
+    const auto& route = terms->route;
+    const auto& authority = terms->authority;
 
     return db_.transact_value<award>(by.data_scope(), [&](soci::session& sql) -> result<award> {
         auto current = load_contract(sql, contract_id, lock_rows(db_.kind()));
@@ -259,9 +268,9 @@ result<uplift_proposal> contract_service::uplift(const acting& by, std::int64_t 
     if (!slug) return slug.err();
     std::int64_t proposed = *c->hourly_rate_pence;
     if (!applied) {
-        auto hook = plugins_.rate_uplift(*slug, hook_view(*c), date);
-        if (hook) proposed = *hook;
-        else if (hook.err().code != "plugin_not_installed") return hook.err();
+        auto hook = plugins::if_installed(plugins_.rate_uplift(*slug, hook_view(*c), date));
+        if (!hook) return hook.err();
+        proposed = hook->value_or(proposed);
     }
     uplift_proposal out{c->id, date, *c->hourly_rate_pence, proposed, c->value_pence, c->value_pence, proposed != *c->hourly_rate_pence, applied};
     if (out.due && date > c->starts_on && date <= c->ends_on) {
@@ -288,9 +297,9 @@ result<contract> contract_service::apply_uplift(const acting& by, std::int64_t c
     {
         auto slug = identity::tenant_slug(db_, *by.caller->tenant_id);
         if (!slug) return slug.err();
-        auto declared = plugins_.spend_authority(*slug);
-        if (!declared && declared.err().code != "plugin_not_installed") return declared.err();
-        if (declared) authority = *declared;
+        auto declared = plugins::if_installed(plugins_.spend_authority(*slug));
+        if (!declared) return declared.err();
+        authority = declared->value_or(std::nullopt);
     }
     return db_.transact_value<contract>(by.data_scope(), [&](soci::session& sql) -> result<contract> {
         auto c = load_contract(sql, contract_id, lock_rows(db_.kind()));

@@ -19,8 +19,11 @@
 #include "identity/identity_service.hpp"
 #include "plugins/plugin_types.hpp"
 
+#include <boost/json/object.hpp>
+
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace soci { class session; }
 namespace dps::db { class database; }
@@ -54,6 +57,14 @@ private:
     const clock& clock_;
     plugins::plugin_host& plugins_;
 };
+
+// What the council's plugin says an award, variation or extension with these facts needs: its
+// approval route (default: one budget holder) and the spend authority it declares (if any).
+struct approval_plan {
+    std::vector<plugins::approval_step> route;
+    std::optional<plugins::spend_authority> authority;
+};
+result<approval_plan> approval_terms(const plugins::plugin_host& plugins, const std::string& slug, const boost::json::object& facts);
 
 // The largest block discount the council allows (its max_block_discount_percent hook; 0 without a plugin).
 result<int> block_discount_limit(const plugins::plugin_host& plugins, const std::string& slug);

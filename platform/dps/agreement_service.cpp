@@ -136,11 +136,11 @@ agreement_service::agreement_service(db::database& db, const clock& now, plugins
 result<std::int64_t> agreement_service::fee_for(const std::string& lead_slug, const std::string& partner_slug, const std::string& lot_code,
                                                 const std::string& lot_name, const std::string& starts_on, const std::string& ends_on)
 {
-    auto fee = plugins_.annual_fee(lead_slug, boost::json::object{{"code", lot_code}, {"name", lot_name}},
+    auto answer = plugins_.annual_fee(lead_slug, boost::json::object{{"code", lot_code}, {"name", lot_name}},
                                    boost::json::object{{"partner", partner_slug}, {"starts_on", starts_on}, {"ends_on", ends_on}});
-    if (!fee && fee.err().code == "plugin_not_installed") return std::int64_t{0}; // no local rules: no fee
+    auto fee = plugins::if_installed(std::move(answer));
     if (!fee) return fee.err();
-    return *fee;
+    return fee->value_or(0); // no local rules: no fee
 }
 
 status agreement_service::settle()
@@ -272,8 +272,9 @@ result<access_agreement> agreement_service::give_notice(const acting& by, std::i
                                                                              {"given_by", lead ? "lead" : "partner"},
                                                                              {"starts_on", current->starts_on},
                                                                              {"ends_on", current->ends_on}});
-    if (notice) months = *notice;
-    else if (notice.err().code != "plugin_not_installed") return notice.err();
+    auto hook = plugins::if_installed(std::move(notice));
+    if (!hook) return hook.err();
+    months = hook->value_or(months);
     auto effective = plugins::termination_effective_date(given_on, months);
     if (!effective) return invalid("given_on", "the notice period cannot be computed from this date");
 

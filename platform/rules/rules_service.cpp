@@ -223,7 +223,7 @@ result<plugin_version> rules_service::active(const identity::acting& by, std::in
     if (!all) return all.err();
     for (const auto& v : *all)
         if (v.status == "active") return v;
-    return make_error(error_kind::not_found, "plugin_not_installed", "this tenant has no active plugin");
+    return make_error(error_kind::not_found, std::string{plugins::kNotInstalled}, "this tenant has no active plugin");
 }
 
 result<plugin_version> rules_service::activate(const identity::acting& by, std::int64_t tenant_id, int version)
