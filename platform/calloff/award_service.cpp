@@ -50,7 +50,7 @@ result<award> award_service::propose(const acting& by, std::int64_t call_off_id,
     // Read the bid to award, then ask the council's plugin for the route and authority outside any transaction.
     std::optional<call_off> c;
     std::optional<bid> chosen;
-    auto read = db_.transact(by.data_scope(), [&](soci::session& sql) -> status {
+    auto read = db_.read(by.data_scope(), [&](soci::session& sql) -> status {
         c = load_call_off(sql, call_off_id);
         if (!c || c->tenant_id != *by.caller->tenant_id) return not_found("call-off");
         if (auto to = next_state(lifecycle::call_off, c->status, "propose_award"); !to) return to.err();
@@ -211,7 +211,7 @@ result<award> award_service::decide(const acting& by, std::int64_t award_id, con
 
 result<award> award_service::get(const acting& by, std::int64_t award_id)
 {
-    return db_.transact_value<award>(by.data_scope(), [&](soci::session& sql) -> result<award> {
+    return db_.read_value<award>(by.data_scope(), [&](soci::session& sql) -> result<award> {
         auto a = load_award(sql, award_id);
         if (!a || !is_council(by) || a->tenant_id != *by.caller->tenant_id) return not_found("award");
         if (a->kind == "award" && a->status == "approved") {
@@ -225,7 +225,7 @@ result<std::vector<contract>> award_service::contracts(const acting& by)
 {
     if (!by.caller || (!by.caller->tenant_id && !by.caller->provider_org_id)) return forbidden("contracts belong to councils and providers");
     if (auto s = changes_->settle(); !s) return s.err();
-    return db_.transact_value<std::vector<contract>>(by.data_scope(), [&](soci::session& sql) -> result<std::vector<contract>> {
+    return db_.read_value<std::vector<contract>>(by.data_scope(), [&](soci::session& sql) -> result<std::vector<contract>> {
         return is_council(by) ? contracts_of_council(sql, *by.caller->tenant_id) : contracts_of_provider(sql, *by.caller->provider_org_id);
     });
 }
@@ -233,7 +233,7 @@ result<std::vector<contract>> award_service::contracts(const acting& by)
 result<contract> award_service::get_contract(const acting& by, std::int64_t contract_id)
 {
     if (auto s = changes_->settle(); !s) return s.err();
-    return db_.transact_value<contract>(by.data_scope(), [&](soci::session& sql) -> result<contract> {
+    return db_.read_value<contract>(by.data_scope(), [&](soci::session& sql) -> result<contract> {
         auto c = load_contract(sql, contract_id);
         const bool party = c && by.caller &&
                            ((by.caller->tenant_id && *by.caller->tenant_id == c->tenant_id) ||
@@ -246,7 +246,7 @@ result<contract> award_service::get_contract(const acting& by, std::int64_t cont
 
 result<std::optional<auth::owner>> award_service::award_owner(std::int64_t award_id, const db::scope& as)
 {
-    return db_.transact_value<std::optional<auth::owner>>(as, [&](soci::session& sql) -> result<std::optional<auth::owner>> {
+    return db_.read_value<std::optional<auth::owner>>(as, [&](soci::session& sql) -> result<std::optional<auth::owner>> {
         auto tenant = award_tenant(sql, award_id);
         if (!tenant) return std::optional<auth::owner>{};
         return std::optional<auth::owner>{auth::owner{*tenant, std::nullopt, std::nullopt, std::nullopt}};
@@ -255,7 +255,7 @@ result<std::optional<auth::owner>> award_service::award_owner(std::int64_t award
 
 result<std::optional<auth::owner>> award_service::contract_owner(std::int64_t contract_id, const db::scope& as)
 {
-    return db_.transact_value<std::optional<auth::owner>>(as, [&](soci::session& sql) -> result<std::optional<auth::owner>> {
+    return db_.read_value<std::optional<auth::owner>>(as, [&](soci::session& sql) -> result<std::optional<auth::owner>> {
         auto parties = contract_parties(sql, contract_id);
         if (!parties) return std::optional<auth::owner>{};
         return std::optional<auth::owner>{auth::owner{parties->first, parties->second, std::nullopt, std::nullopt}};

@@ -146,7 +146,7 @@ result<call_off> calloff_service::publish(const acting& by, std::int64_t call_of
 result<std::vector<call_off>> calloff_service::list(const acting& by)
 {
     if (!is_council(by) && !is_provider(by)) return forbidden("call-offs belong to councils and their providers");
-    return db_.transact_value<std::vector<call_off>>(by.data_scope(), [&](soci::session& sql) -> result<std::vector<call_off>> {
+    return db_.read_value<std::vector<call_off>>(by.data_scope(), [&](soci::session& sql) -> result<std::vector<call_off>> {
         if (is_council(by)) return list_for_council(sql, *by.caller->tenant_id);
         return list_for_provider(sql, *by.caller->provider_org_id);
     });
@@ -154,7 +154,7 @@ result<std::vector<call_off>> calloff_service::list(const acting& by)
 
 result<call_off> calloff_service::get(const acting& by, std::int64_t call_off_id)
 {
-    return db_.transact_value<call_off>(by.data_scope(), [&](soci::session& sql) -> result<call_off> {
+    return db_.read_value<call_off>(by.data_scope(), [&](soci::session& sql) -> result<call_off> {
         auto c = load_call_off(sql, call_off_id);
         if (!c || !visible_to(sql, *c, by)) return not_found("call-off");
         if (owns(by, *c)) {
@@ -254,7 +254,7 @@ result<bid> calloff_service::withdraw_bid(const acting& by, std::int64_t bid_id)
 
 result<bid> calloff_service::get_bid(const acting& by, std::int64_t bid_id)
 {
-    return db_.transact_value<bid>(by.data_scope(), [&](soci::session& sql) -> result<bid> {
+    return db_.read_value<bid>(by.data_scope(), [&](soci::session& sql) -> result<bid> {
         auto b = load_bid(sql, bid_id);
         if (!b || !is_provider(by) || b->provider_org_id != *by.caller->provider_org_id) return not_found("bid");
         return *b;
@@ -263,7 +263,7 @@ result<bid> calloff_service::get_bid(const acting& by, std::int64_t bid_id)
 
 result<bid_list> calloff_service::bids(const acting& by, std::int64_t call_off_id)
 {
-    return db_.transact_value<bid_list>(by.data_scope(), [&](soci::session& sql) -> result<bid_list> {
+    return db_.read_value<bid_list>(by.data_scope(), [&](soci::session& sql) -> result<bid_list> {
         auto c = load_call_off(sql, call_off_id);
         if (!c || !owns(by, *c)) return not_found("call-off");
         bid_list out;
@@ -282,7 +282,7 @@ result<bid_list> calloff_service::evaluate(const acting& by, std::int64_t call_o
     std::optional<call_off> c;
     std::optional<negotiation> round;
     std::vector<bid> live;
-    auto read = db_.transact(by.data_scope(), [&](soci::session& sql) -> status {
+    auto read = db_.read(by.data_scope(), [&](soci::session& sql) -> status {
         c = load_call_off(sql, call_off_id);
         if (!c || !owns(by, *c)) return not_found("call-off");
         live = live_bids(sql, c->id);
@@ -397,7 +397,7 @@ result<call_off> calloff_service::negotiate(const acting& by, std::int64_t call_
 
 result<std::vector<decision>> calloff_service::history(const acting& by, std::int64_t call_off_id)
 {
-    return db_.transact_value<std::vector<decision>>(by.data_scope(), [&](soci::session& sql) -> result<std::vector<decision>> {
+    return db_.read_value<std::vector<decision>>(by.data_scope(), [&](soci::session& sql) -> result<std::vector<decision>> {
         auto c = load_call_off(sql, call_off_id);
         if (!c || !owns(by, *c)) return not_found("call-off");
         const bool sealed =
@@ -411,7 +411,7 @@ result<std::vector<decision>> calloff_service::history(const acting& by, std::in
 
 result<std::optional<auth::owner>> calloff_service::call_off_owner(std::int64_t call_off_id, const db::scope& as)
 {
-    return db_.transact_value<std::optional<auth::owner>>(as, [&](soci::session& sql) -> result<std::optional<auth::owner>> {
+    return db_.read_value<std::optional<auth::owner>>(as, [&](soci::session& sql) -> result<std::optional<auth::owner>> {
         auto tenant = call_off_tenant(sql, call_off_id);
         if (!tenant) return std::optional<auth::owner>{};
         return std::optional<auth::owner>{auth::owner{*tenant, std::nullopt, std::nullopt, std::nullopt}};
@@ -420,7 +420,7 @@ result<std::optional<auth::owner>> calloff_service::call_off_owner(std::int64_t 
 
 result<std::optional<auth::owner>> calloff_service::bid_owner(std::int64_t bid_id, const db::scope& as)
 {
-    return db_.transact_value<std::optional<auth::owner>>(as, [&](soci::session& sql) -> result<std::optional<auth::owner>> {
+    return db_.read_value<std::optional<auth::owner>>(as, [&](soci::session& sql) -> result<std::optional<auth::owner>> {
         auto provider = bid_provider(sql, bid_id);
         if (!provider) return std::optional<auth::owner>{};
         return std::optional<auth::owner>{auth::owner{std::nullopt, *provider, std::nullopt, std::nullopt}};

@@ -149,7 +149,7 @@ result<award> contract_service::vary(const acting& by, std::int64_t contract_id,
     std::optional<contract> before;
     std::int64_t bid_id = 0;
     std::optional<std::string> last;
-    auto read = db_.transact(by.data_scope(), [&](soci::session& sql) -> status {
+    auto read = db_.read(by.data_scope(), [&](soci::session& sql) -> status {
         before = load_contract(sql, contract_id);
         if (!before || before->tenant_id != *by.caller->tenant_id) return not_found("contract");
         bid_id = award_bid(sql, before->award_id).value_or(0);
@@ -256,7 +256,7 @@ result<uplift_proposal> contract_service::uplift(const acting& by, std::int64_t 
     if (auto s = settle(); !s) return s.err();
     std::optional<contract> c;
     bool applied = false;
-    auto read = db_.transact(by.data_scope(), [&](soci::session& sql) -> status {
+    auto read = db_.read(by.data_scope(), [&](soci::session& sql) -> status {
         c = load_contract(sql, contract_id);
         if (!c || c->tenant_id != *by.caller->tenant_id) return not_found("contract");
         applied = uplift_applied(sql, contract_id, date);

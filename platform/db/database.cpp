@@ -192,6 +192,16 @@ status database::join(ambient& outer, const scope& where, const std::function<st
 
 status database::transact(const scope& where, const std::function<status(soci::session&)>& work)
 {
+    return run(where, work, access::read_write);
+}
+
+status database::read(const scope& where, const std::function<status(soci::session&)>& work)
+{
+    return run(where, work, access::read_only);
+}
+
+status database::run(const scope& where, const std::function<status(soci::session&)>& work, access mode)
+{
     if (t_ambient && t_ambient->owner == this) return join(*t_ambient, where, work);
     constexpr int attempts = 4;
     for (int attempt = 1;; ++attempt) {
@@ -219,7 +229,7 @@ status database::transact(const scope& where, const std::function<status(soci::s
             // PostgreSQL runs BEGIN and the scope in one message: if the scope fails the transaction is open
             // and aborted, so roll it back (a ROLLBACK with none open is only a warning there).
             began = url_.kind == backend::postgresql;
-            sql << begin_in_scope(url_.kind, where);
+            sql << begin_in_scope(url_.kind, where, mode);
             began = true;
             at = phase::working;
             t_ambient = &mine;

@@ -38,17 +38,20 @@ public:
     // A connection lost during COMMIT is 503 commit_outcome_unknown, never a blind re-run.
     status transact(const scope& where, const std::function<status(soci::session&)>& work);
 
+    // The same for work that only reads: on SQLite a deferred transaction, which never takes the
+    // write lock (WAL readers run beside the writer and each other); on PostgreSQL READ ONLY, so a
+    // write that slipped into a read is refused rather than done. Inside another unit it joins it.
+    status read(const scope& where, const std::function<status(soci::session&)>& work);
+    template <class T>
+    result<T> read_value(const scope& where, const std::function<result<T>(soci::session&)>& work)
+    {
+        return value_of<T>(where, work, access::read_only);
+    }
+
     template <class T>
     result<T> transact_value(const scope& where, const std::function<result<T>(soci::session&)>& work)
     {
-        std::optional<result<T>> out;
-        status s = transact(where, [&](soci::session& sql) -> status {
-            out.emplace(work(sql));
-            if (!out->ok()) return out->err();
-            return ok_status();
-        });
-        if (!s) return s.err();
-        return std::move(*out);
+        return value_of<T>(where, work, access::read_write);
     }
 
     // Runs work on a session outside a transaction and outside any scope: only for tables without
@@ -58,6 +61,19 @@ public:
     struct ambient;
 
 private:
+    status run(const scope& where, const std::function<status(soci::session&)>& work, access mode);
+    template <class T>
+    result<T> value_of(const scope& where, const std::function<result<T>(soci::session&)>& work, access mode)
+    {
+        std::optional<result<T>> out;
+        status s = run(where, [&](soci::session& sql) -> status {
+            out.emplace(work(sql));
+            if (!out->ok()) return out->err();
+            return ok_status();
+        }, mode);
+        if (!s) return s.err();
+        return std::move(*out);
+    }
     status join(ambient& outer, const scope& where, const std::function<status(soci::session&)>& work);
     struct slot;
     class lease;

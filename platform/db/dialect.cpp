@@ -56,14 +56,14 @@ void apply_scope(backend kind, soci::session& sql, const scope& where)
         soci::use(scope_level), soci::use(tenant), soci::use(provider);
 }
 
-std::string begin_in_scope(backend kind, const scope& where)
+std::string begin_in_scope(backend kind, const scope& where, access mode)
 {
-    if (kind != backend::postgresql) return begin_transaction(kind);
+    if (kind != backend::postgresql) return mode == access::read_only ? "BEGIN DEFERRED" : begin_transaction(kind);
     // Literals, not parameters, so that the two go in one simple-query message: the level is one of
     // four fixed words and the id an integer, so nothing a caller sends reaches this text.
     const std::string tenant = where.level == scope::kind::tenant ? std::to_string(where.id) : "";
     const std::string provider = where.level == scope::kind::provider ? std::to_string(where.id) : "";
-    return std::string{"BEGIN; SELECT set_config('dps.scope', '"} + level_name(where) + "', true), set_config('dps.tenant_id', '" +
+    return std::string{mode == access::read_only ? "BEGIN READ ONLY" : "BEGIN"} + "; SELECT set_config('dps.scope', '" + level_name(where) + "', true), set_config('dps.tenant_id', '" +
            tenant + "', true), set_config('dps.provider_id', '" + provider + "', true)";
 }
 

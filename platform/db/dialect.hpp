@@ -2,6 +2,7 @@
 #pragma once
 
 #include "db/database_url.hpp"
+#include "db/scope.hpp"
 
 #include <string>
 #include <string_view>
@@ -23,7 +24,7 @@ const char* begin_transaction(backend kind);
 void apply_scope(backend kind, soci::session& sql, const struct scope& where);
 // The transaction's start and its scope in one round trip (PostgreSQL: one simple-query message
 // holding BEGIN and the settings; SQLite: begin_transaction, which has no scope to set).
-std::string begin_in_scope(backend kind, const struct scope& where);
+std::string begin_in_scope(backend kind, const struct scope& where, access mode = access::read_write);
 
 // " FOR UPDATE" on PostgreSQL, to lock the rows a SELECT reads until the transaction ends; empty on
 // SQLite, where BEGIN IMMEDIATE already holds the database's single write lock.

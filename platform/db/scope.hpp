@@ -6,6 +6,9 @@
 
 namespace dps::db {
 
+// What a transaction may do: read-only ones start without the write lock (SQLite) or READ ONLY (PostgreSQL).
+enum class access { read_write, read_only };
+
 struct scope {
     // operator_: the platform's operators. Row-level security shows them the directory (tenants,
     // organisations, users, roles, tokens) and no council's business data (schema/V009).

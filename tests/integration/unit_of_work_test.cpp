@@ -15,7 +15,10 @@
 #include <gtest/gtest.h>
 #include <soci/soci.h>
 
+#include <condition_variable>
+#include <mutex>
 #include <regex>
+#include <thread>
 #include <stdexcept>
 
 using namespace dps;
@@ -153,4 +156,57 @@ TEST(PostgresqlOnly, ACommitWhoseAnswerIsLostIsNeverRunTwice)
     auto next = client.send("POST", "/v1/dps", boost::json::serialize(body), headers);
     EXPECT_EQ(next.status, 201) << next.body;
     EXPECT_EQ(count(platform.app().database(), "SELECT count(*) FROM dps_systems"), 2);
+}
+
+// Issue 11: a read-only unit never waits on a writer (SQLite: a deferred transaction, where
+// BEGIN IMMEDIATE would queue behind the open write for busy_timeout and then fail), and on
+// PostgreSQL it is READ ONLY, so a write that slipped into a read is refused and leaves nothing.
+TEST(unit_of_work, AReadRunsBesideAnOpenWriteAndCannotWrite)
+{
+    test::test_platform platform;
+    auto& db = platform.app().database();
+    auto& ids = platform.app().identity();
+    std::mutex m;
+    std::condition_variable cv;
+    bool writing = false, read_done = false;
+    std::thread writer([&] {
+        auto done = db.transact(db::scope::platform(), [&](soci::session&) -> status {
+            EXPECT_TRUE(ids.create_tenant(kSystem, "held-open", "Held Open", "council").ok());
+            std::unique_lock lock{m};
+            writing = true;
+            cv.notify_all();
+            cv.wait_for(lock, seconds{10}, [&] { return read_done; }); // hold the write lock until the read is done
+            return ok_status();
+        });
+        EXPECT_TRUE(done.ok());
+    });
+    {
+        std::unique_lock lock{m};
+        ASSERT_TRUE(cv.wait_for(lock, seconds{10}, [&] { return writing; }));
+    }
+    const auto started = steady_clock::now();
+    long long tenants = -1;
+    auto read = db.read(db::scope::platform(), [&](soci::session& sql) -> status {
+        sql << "SELECT count(*) FROM tenants WHERE slug = 'held-open'", soci::into(tenants);
+        return ok_status();
+    });
+    const auto waited = duration_cast<milliseconds>(steady_clock::now() - started);
+    {
+        std::lock_guard lock{m};
+        read_done = true;
+    }
+    cv.notify_all();
+    writer.join();
+    ASSERT_TRUE(read.ok()) << read.err().message << " " << read.err().detail;
+    EXPECT_EQ(tenants, 0) << "the writer's row is not committed yet";
+    EXPECT_LT(waited.count(), 2000) << "the read queued behind the writer";
+    EXPECT_EQ(count(db, "SELECT count(*) FROM tenants WHERE slug = 'held-open'"), 1);
+
+    if (db.kind() == db::backend::postgresql) {
+        auto wrote = db.read(db::scope::platform(), [&](soci::session&) -> status {
+            return ids.create_tenant(kSystem, "read-only-write", "Read Only Write", "council").transform([](const auto&) { return ok_t{}; });
+        });
+        EXPECT_FALSE(wrote.ok()) << "a write inside a read-only unit must be refused";
+        EXPECT_EQ(count(db, "SELECT count(*) FROM tenants WHERE slug = 'read-only-write'"), 0);
+    }
 }
