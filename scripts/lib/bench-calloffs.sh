@@ -7,25 +7,24 @@
 # same client count) and pgbench's tpcb-like -M prepared for the write (issue 11: the old anchor,
 # the amendment's own SQL replayed by 32 clients on one row, measured lock contention).
 
-bench_calloffs() {
-  pg_start_throwaway
-  local psql=(psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U dps)
-  pg_create_app_database dps_bench
-  local url=$APP_DB_URL
-  DPS_DB_URL=$url DPS_DB_MIGRATE_URL=$OWNER_DB_URL "$build_dir/platform/dpsctl" migrate >/dev/null
+# Starts dpsd on DB_URL (migrated and seeded with the demo tenants) and sets up a DPS with twenty
+# open call-offs on a lot a provider is admitted to, and that provider's bid on the last.
+# Sets: port, base, call_off, bid, bid_body, the demo tokens; defines call.
+start_seeded_dpsd() { # start_seeded_dpsd NAME DB_URL [MIGRATE_URL]
+  local name=$1 url=$2 migrate_url=${3:-$2}
+  DPS_DB_URL=$url DPS_DB_MIGRATE_URL=$migrate_url "$build_dir/platform/dpsctl" migrate >/dev/null
   DPS_DB_URL=$url "$build_dir/platform/dpsctl" seed-demo --seed "$root/tenants/demo-seed.json" --out "$work/tokens.json" >/dev/null 2>&1
   # shellcheck disable=SC1091
   source "$work/tokens.env"
-  local port
   port=$(pg_free_port)
   DPS_TLS_CERT=$work/tls/cert.pem DPS_TLS_KEY=$work/tls/key.pem DPS_DB_URL=$url DPS_LISTEN=127.0.0.1:$port \
-    DPS_THREADS=$threads "$build_dir/platform/dpsd" 2>"$work/dpsd-pg.log" &
+    DPS_THREADS=$threads "$build_dir/platform/dpsd" 2>"$work/dpsd-$name.log" &
   pids+=($!)
   wait_for "$port"
-  local base="https://127.0.0.1:$port"
+  base="https://127.0.0.1:$port"
   call() { local a=(-sk -X "$2" -H "Authorization: Bearer $1" "$base$3"); [ $# -ge 4 ] && a+=(-H 'Content-Type: application/json' -d "$4"); curl "${a[@]}"; }
   id_of() { sed -n 's/^{"id":\([0-9]*\).*/\1/p'; }
-  local today ends dps_id call_off bid
+  local today ends dps_id
   today=$(date -u +%F); ends=$(date -u -d "$today + 2 years" +%F)
   dps_id=$(call "$NEWHAM_COMMISSIONER" POST /v1/dps "{\"title\":\"Bench DPS\",\"category\":\"placements\",\"regime\":\"pcr2015_reg34\",\"term_starts_on\":\"$today\",\"term_ends_on\":\"$ends\"}" | id_of)
   call "$NEWHAM_COMMISSIONER" POST "/v1/dps/$dps_id/lots/from-plugin" >/dev/null
@@ -38,10 +37,18 @@ bench_calloffs() {
     call_off=$(call "$NEWHAM_COMMISSIONER" POST "/v1/dps/$dps_id/call-offs" "{\"lot_code\":\"lot2\",\"title\":\"Placement $i\",\"bid_deadline\":\"$(date -u -d "$today + 60 days" +%F)T12:00:00Z\",\"package\":{\"category\":\"residential\",\"placement_type\":\"children's home\",\"area\":\"E15\",\"start_date\":\"$(date -u -d "$today + 90 days" +%F)\",\"duration_weeks\":26,\"requirements\":[\"Ofsted Good or better\"]}}" | id_of)
     call "$NEWHAM_COMMISSIONER" POST "/v1/call-offs/$call_off/publish" >/dev/null
   done
-  local bid_body="{\"weekly_cost_pence\":550000,\"earliest_start\":\"$(date -u -d "$today + 90 days" +%F)\",\"notes\":\"bench\"}"
+  bid_body="{\"weekly_cost_pence\":550000,\"earliest_start\":\"$(date -u -d "$today + 90 days" +%F)\",\"notes\":\"bench\"}"
   bid=$(call "$RIVERSIDE_BIDDER" POST "/v1/call-offs/$call_off/bids" "$bid_body" | id_of)
-  if [ -z "$bid" ]; then echo "call-off bench: set-up failed (see $work/dpsd-pg.log)" >&2; pg_stop_throwaway; return 1; fi
+  if [ -z "$bid" ]; then echo "call-off bench: set-up failed (see $work/dpsd-$name.log)" >&2; return 1; fi
 
+}
+
+bench_calloffs() {
+  pg_start_throwaway
+  local psql=(psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U dps)
+  pg_create_app_database dps_bench
+  local port base call_off bid bid_body
+  start_seeded_dpsd pg "$APP_DB_URL" "$OWNER_DB_URL" || { pg_stop_throwaway; return 1; }
   cat >"$work/list.lua" <<LUA
 wrk.headers["Authorization"] = "Bearer $RIVERSIDE_BIDDER"
 LUA
@@ -96,4 +103,22 @@ LUA
     "GET /v1/call-offs (20 open)" "$list_rps" "$(to_ms "$list_p99")" ${list_sql} "$(ratio "$list_rps" "$select_tps") of -S" "10%" \
     "PATCH /v1/bids/{id}" "$amend_rps" "$(to_ms "$amend_p99")" ${amend_sql} "$(ratio "$amend_rps" "$tpcb_tps") of tpcb" "40%"
   pg_stop_throwaway
+}
+
+# The embedded default under concurrent reads (issue 11): read units begin deferred, so readers do
+# not queue on SQLite's one write lock. One provider reading one call-off with 1 connection, then 8:
+# reads that serialised would give the same throughput at 8 as at 1.
+bench_sqlite_reads() {
+  local port base call_off bid bid_body
+  start_seeded_dpsd sqlite "sqlite:$work/reads.db" || return 1
+  cat >"$work/reader.lua" <<LUA
+wrk.headers["Authorization"] = "Bearer $RIVERSIDE_BIDDER"
+LUA
+  echo
+  echo "SQLite, GET /v1/call-offs/{id} (provider) over HTTPS keep-alive: ${seconds}s, $threads server threads"
+  local one_rps one_p99 eight_rps eight_p99
+  read -r one_rps one_p99 < <(connections=1 run_wrk_script "$port" "/v1/call-offs/$call_off" "$work/reader.lua")
+  read -r eight_rps eight_p99 < <(connections=8 run_wrk_script "$port" "/v1/call-offs/$call_off" "$work/reader.lua")
+  printf '%-16s %10s req/s   p99 %8s ms\n' "1 connection" "$one_rps" "$(to_ms "$one_p99")" "8 connections" "$eight_rps" "$(to_ms "$eight_p99")"
+  awk -v a="$eight_rps" -v b="$one_rps" 'BEGIN { if (b > 0) printf "8 connections / 1: %.2fx (serialised reads would stay near 1x)\n", a/b }'
 }
