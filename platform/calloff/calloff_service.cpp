@@ -159,8 +159,8 @@ result<call_off> calloff_service::get(const acting& by, std::int64_t call_off_id
         if (!c || !visible_to(sql, *c, by)) return not_found("call-off");
         if (owns(by, *c)) {
             c->bids_received = count_live_bids(sql, c->id);
-            c->negotiation_round = load_negotiation(sql, c->id);
-        } else if (auto n = load_negotiation(sql, c->id); n && is_provider(by)) {
+            c->negotiation_round = load_negotiation(sql, *c);
+        } else if (auto n = load_negotiation(sql, *c); n && is_provider(by)) {
             // A provider learns the round's deadline and whether it is on the shortlist, not who else is.
             n->shortlisted = provider_shortlisted(sql, n->id, *by.caller->provider_org_id);
             n->shortlisted_bid_ids.clear();

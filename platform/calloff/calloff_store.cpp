@@ -211,6 +211,12 @@ std::optional<negotiation> load_negotiation(soci::session& sql, std::int64_t cal
     return n;
 }
 
+std::optional<negotiation> load_negotiation(soci::session& sql, const call_off& c)
+{
+    if (c.status == "draft" || c.status == "open") return std::nullopt;
+    return load_negotiation(sql, c.id);
+}
+
 bool shortlisted(const negotiation& n, std::int64_t bid_id)
 {
     return std::find(n.shortlisted_bid_ids.begin(), n.shortlisted_bid_ids.end(), bid_id) != n.shortlisted_bid_ids.end();

@@ -43,6 +43,10 @@ bool visible_to(soci::session& sql, const call_off& c, const identity::acting& b
 
 // The call-off's negotiation round, if one was opened, with the shortlisted bids the caller may read.
 std::optional<negotiation> load_negotiation(soci::session& sql, std::int64_t call_off_id);
+// The same without a query when the call-off cannot have one: a round opens only from 'evaluated'
+// (lifecycles.cpp), so a draft or open call-off has none. The hot read (a provider's GET of an open
+// call-off) saves a round trip and a costly plan (negotiation_rounds' row-security policy).
+std::optional<negotiation> load_negotiation(soci::session& sql, const call_off& c);
 bool shortlisted(const negotiation& n, std::int64_t bid_id);
 std::int64_t insert_negotiation(soci::session& sql, const call_off& c, const negotiation& n);
 void insert_shortlisted(soci::session& sql, std::int64_t round_id, const bid& b);
