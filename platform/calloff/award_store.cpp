@@ -79,7 +79,7 @@ std::optional<award> load_award(soci::session& sql, std::int64_t id, const char*
     if (!sql.got_data()) return std::nullopt;
     std::optional<award> a = award_from(r);
     soci::rowset<soci::row> rows = (sql.prepare << kApprovalSelect, soci::use(key));
-    for (const auto& r : rows) a->approvals.push_back(approval_from(r));
+    for (const auto& step : rows) a->approvals.push_back(approval_from(step));
     return a;
 }
 

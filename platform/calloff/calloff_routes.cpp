@@ -11,6 +11,7 @@
 #include "http/json_io.hpp"
 #include "http/replies.hpp"
 #include "identity/acting_for.hpp"
+#include "identity/route_table.hpp"
 
 #include <boost/json.hpp>
 
@@ -23,19 +24,14 @@ using http::response;
 
 using http::reply;
 using http::reply_list;
+using http::with_id;
 using identity::by;
 
-const std::vector<role> kCouncilRoles{role::tenant_admin, role::commissioner, role::approver, role::contract_manager, role::finance, role::auditor};
-const std::vector<role> kProviderRoles{role::provider_admin, role::bidder};
-const std::vector<role> kCommissioners{role::tenant_admin, role::commissioner};
+using identity::kCouncilRoles;
+using identity::kProviderRoles;
+const std::vector<role>& kCommissioners = identity::kLeadOfficers;
 const std::vector<role> kContractManagers{role::tenant_admin, role::commissioner, role::contract_manager};
 const std::vector<role> kBidReaders{role::tenant_admin, role::commissioner, role::approver, role::auditor};
-std::vector<role> parties()
-{
-    auto all = kCouncilRoles;
-    all.insert(all.end(), kProviderRoles.begin(), kProviderRoles.end());
-    return all;
-}
 
 // Rates and weekly costs within money's bounds (£1,000 an hour, £50,000 a week): far above any real
 // care price, and small enough that no term's value can overflow (issue 15).
@@ -215,15 +211,6 @@ result<variation_input> read_variation(const request& req)
     return in;
 }
 
-// The path's id parameter, then the step on it; an id that is not one ("abc", 0) names nothing: 404.
-template <class F>
-response with_id(request& req, const char* param, F&& f)
-{
-    auto id = http::id_param(req.param(param));
-    if (!id) return http::error_response(id.err(), req.request_id);
-    return f(*id);
-}
-
 } // namespace
 
 using response = calloff_handlers::response;
@@ -369,49 +356,40 @@ response calloff_handlers::apply_uplift(request& req, const principal& p)
 
 namespace {
 
-// One row of the route table. `once`: a creation that honours Idempotency-Key (a retry replays the
-// first answer). A scope parameter names the path id whose owner the access guard resolves first.
-struct route {
-    const char* method;
-    const char* path;
-    std::vector<role> roles;
-    const char* scope_param;
-    response (calloff_handlers::*handle)(http::request&, const auth::principal&);
-    bool json_body = false;
-    bool once = false;
-};
-
-std::vector<route> routes()
+// The table: {method, path, roles, scope parameter, handler, flags} (identity/route_table.hpp).
+// `once`: a creation that honours Idempotency-Key (a retry replays the first answer). A scope
+// parameter names the path id whose owner the access guard resolves first.
+std::vector<identity::route_row<calloff_handlers>> routes()
 {
     using h = calloff_handlers;
-    constexpr bool json = true, once = true;
+    using namespace identity::route_flags;
     return {
         // The lead's or a partner's commissioner: the service checks the partner joined the lot.
-        {"POST", "/v1/dps/{dps_id}/call-offs", kCommissioners, nullptr, &h::create_call_off, json, once},
-        {"GET", "/v1/call-offs", parties(), nullptr, &h::list_call_offs},
+        {"POST", "/v1/dps/{dps_id}/call-offs", kCommissioners, nullptr, &h::create_call_off, json | once},
+        {"GET", "/v1/call-offs", identity::member_roles(), nullptr, &h::list_call_offs},
         // Providers see a call-off only while admitted to its lot: the service answers 404 to everyone else.
-        {"GET", "/v1/call-offs/{call_off_id}", parties(), nullptr, &h::get_call_off},
+        {"GET", "/v1/call-offs/{call_off_id}", identity::member_roles(), nullptr, &h::get_call_off},
         {"POST", "/v1/call-offs/{call_off_id}/publish", kCommissioners, "call_off_id", &h::publish},
         {"GET", "/v1/call-offs/{call_off_id}/bids", kBidReaders, "call_off_id", &h::list_bids},
-        {"POST", "/v1/call-offs/{call_off_id}/bids", kProviderRoles, nullptr, &h::submit_bid, json, once},
+        {"POST", "/v1/call-offs/{call_off_id}/bids", kProviderRoles, nullptr, &h::submit_bid, json | once},
         {"GET", "/v1/bids/{bid_id}", kProviderRoles, "bid_id", &h::get_bid},
         {"PATCH", "/v1/bids/{bid_id}", kProviderRoles, "bid_id", &h::amend_bid, json},
         {"POST", "/v1/bids/{bid_id}/withdraw", kProviderRoles, "bid_id", &h::withdraw_bid},
         {"POST", "/v1/call-offs/{call_off_id}/evaluation", kCommissioners, "call_off_id", &h::evaluate},
-        {"POST", "/v1/call-offs/{call_off_id}/unfilled", kCommissioners, "call_off_id", &h::close_unfilled, json, once},
+        {"POST", "/v1/call-offs/{call_off_id}/unfilled", kCommissioners, "call_off_id", &h::close_unfilled, json | once},
         // The one negotiation round: shortlisted bids make best and final offers until its deadline.
-        {"POST", "/v1/call-offs/{call_off_id}/negotiation", kCommissioners, "call_off_id", &h::negotiate, json, once},
+        {"POST", "/v1/call-offs/{call_off_id}/negotiation", kCommissioners, "call_off_id", &h::negotiate, json | once},
         {"GET", "/v1/call-offs/{call_off_id}/history", kCouncilRoles, "call_off_id", &h::history},
-        {"POST", "/v1/call-offs/{call_off_id}/award", kCommissioners, "call_off_id", &h::propose_award, json, once},
+        {"POST", "/v1/call-offs/{call_off_id}/award", kCommissioners, "call_off_id", &h::propose_award, json | once},
         {"GET", "/v1/awards/{award_id}", kCouncilRoles, "award_id", &h::get_award},
         // Approvers only; the service checks the caller holds the authority the current step names.
-        {"POST", "/v1/awards/{award_id}/approvals", {role::approver}, "award_id", &h::decide_award, json, once},
-        {"GET", "/v1/contracts", parties(), nullptr, &h::list_contracts},
-        {"GET", "/v1/contracts/{contract_id}", parties(), "contract_id", &h::get_contract},
+        {"POST", "/v1/awards/{award_id}/approvals", {role::approver}, "award_id", &h::decide_award, json | once},
+        {"GET", "/v1/contracts", identity::member_roles(), nullptr, &h::list_contracts},
+        {"GET", "/v1/contracts/{contract_id}", identity::member_roles(), "contract_id", &h::get_contract},
         // A variation or extension is an award of its kind: it goes through the council's approval route.
-        {"POST", "/v1/contracts/{contract_id}/variations", kContractManagers, "contract_id", &h::vary_contract, json, once},
+        {"POST", "/v1/contracts/{contract_id}/variations", kContractManagers, "contract_id", &h::vary_contract, json | once},
         {"GET", "/v1/contracts/{contract_id}/uplift", kCouncilRoles, "contract_id", &h::propose_uplift},
-        {"POST", "/v1/contracts/{contract_id}/uplift", kContractManagers, "contract_id", &h::apply_uplift, json, once},
+        {"POST", "/v1/contracts/{contract_id}/uplift", kContractManagers, "contract_id", &h::apply_uplift, json | once},
     };
 }
 
@@ -424,19 +402,9 @@ void add_calloff_routes(auth::access_guard& guard, calloff_service& calloffs, aw
     guard.add_resolver("award_id", [&awards](std::int64_t id, const db::scope& as) { return awards.award_owner(id, as); });
     guard.add_resolver("contract_id", [&awards](std::int64_t id, const db::scope& as) { return awards.contract_owner(id, as); });
 
-    calloff_handlers handlers{calloffs, awards};
-    for (auto& r : routes()) {
-        auth::secured_handler handle = [handlers, fn = r.handle](request& req, const auth::principal& p) mutable {
-            return (handlers.*fn)(req, p);
-        };
-        if (r.once)
-            handle = [&once, inner = std::move(handle)](request& req, const auth::principal& p) {
-                return once.run(req, p, [&] { return inner(req, p); });
-            };
-        auth::access_rule rule{.roles = std::move(r.roles)};
-        if (r.scope_param) rule.scope_param = r.scope_param;
-        guard.add(r.method, r.path, std::move(rule), std::move(handle), {.body = r.json_body ? http::body_kind::json : http::body_kind::none});
-    }
+    identity::add_route_table(guard, calloff_handlers{calloffs, awards}, routes(), [&once](auth::secured_handler inner) -> auth::secured_handler {
+        return [&once, inner = std::move(inner)](request& req, const auth::principal& p) { return once.run(req, p, [&] { return inner(req, p); }); };
+    });
 }
 
 } // namespace dps::calloff

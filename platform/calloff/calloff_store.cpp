@@ -207,7 +207,7 @@ std::optional<negotiation> load_negotiation(soci::session& sql, std::int64_t cal
                                              db::text_of(r, "opened_at"), {}, std::nullopt}};
     long long round = n->id;
     soci::rowset<soci::row> rows = (sql.prepare << kShortlistSelect, soci::use(round));
-    for (const auto& r : rows) n->shortlisted_bid_ids.push_back(db::int_at(r, 0));
+    for (const auto& listed : rows) n->shortlisted_bid_ids.push_back(db::int_at(listed, 0));
     return n;
 }
 

@@ -67,6 +67,13 @@ std::string begin_in_scope(backend kind, const scope& where, access mode)
            tenant + "', true), set_config('dps.provider_id', '" + provider + "', true)";
 }
 
+std::string json_array_agg(backend kind, std::string_view elements, std::string_view order_by)
+{
+    if (kind == backend::postgresql)
+        return "COALESCE(json_agg(json_build_array(" + std::string{elements} + ") ORDER BY " + std::string{order_by} + "), '[]')";
+    return "json_group_array(json_array(" + std::string{elements} + "))";
+}
+
 const char* for_update(backend kind) { return kind == backend::postgresql ? " FOR UPDATE" : ""; }
 
 std::vector<std::string> migration_lock(backend kind)

@@ -30,6 +30,12 @@ std::string begin_in_scope(backend kind, const struct scope& where, access mode 
 // SQLite, where BEGIN IMMEDIATE already holds the database's single write lock.
 const char* for_update(backend kind);
 
+// An aggregate turning the rows of a correlated subquery into one JSON array of arrays, so a row
+// and its children come back in one round trip: PostgreSQL's json_agg (ordered by `order_by`, '[]'
+// when there are none), SQLite's json_group_array (which takes the order of the rows it is fed:
+// select from an ordered subquery).
+std::string json_array_agg(backend kind, std::string_view elements, std::string_view order_by);
+
 // Serialises concurrent migration runs (PostgreSQL advisory lock; SQLite's write lock suffices).
 std::vector<std::string> migration_lock(backend kind);
 

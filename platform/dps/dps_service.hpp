@@ -48,8 +48,9 @@ public:
     result<provider_profile> profile(const identity::acting& by, std::int64_t provider_id);
     result<provider_profile> update_profile(const identity::acting& by, std::int64_t provider_id, const boost::json::object& fields);
 
-    // A provider applies to one lot; the lot's requirements and the lead's `eligible` hook are checked
-    // at once: a failed criterion rejects the application with that reason, otherwise the lead decides.
+    // Applications (dps/applications.cpp). A provider applies to one lot; the lot's requirements
+    // (dps/eligibility.hpp) and the lead's `eligible` hook are checked at once: a failed criterion
+    // rejects the application with that reason, otherwise the lead decides.
     result<application> apply(const identity::acting& by, std::int64_t dps_id, const std::string& lot_code);
     result<std::vector<application>> applications(const identity::acting& by, std::int64_t dps_id,
                                                   const std::optional<std::string>& status);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/result.hpp"
+#include "http/json_input.hpp"
 #include "http/json_io.hpp"
 #include "http/message.hpp"
 
@@ -21,12 +22,12 @@ response reply(const request& req, const result<T>& r, int status = 200)
 
 // {"items": [...]}
 template <class T>
-response reply_list(const request& req, const result<std::vector<T>>& r)
+response reply_list(const request& req, const result<std::vector<T>>& r, int status = 200)
 {
     if (!r) return error_response(r.err(), req.request_id);
     boost::json::array items;
     for (const auto& item : *r) items.push_back(to_json(item));
-    return json_response(200, boost::json::object{{"items", std::move(items)}});
+    return json_response(status, boost::json::object{{"items", std::move(items)}});
 }
 
 inline response no_content(const request& req, const status& s)
@@ -35,6 +36,15 @@ inline response no_content(const request& req, const status& s)
     response r;
     r.status = 204;
     return r;
+}
+
+// The path's id parameter, then the step on it; an id that is not one ("abc", 0) names nothing: 404.
+template <class F>
+response with_id(const request& req, const char* param, F&& f)
+{
+    auto id = id_param(req.param(param));
+    if (!id) return error_response(id.err(), req.request_id);
+    return f(*id);
 }
 
 } // namespace dps::http

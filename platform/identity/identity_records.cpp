@@ -56,4 +56,11 @@ boost::json::value to_json(const token_info& t)
             {"revoked_at", opt(t.revoked_at)}};
 }
 
+boost::json::value to_json(const caller_view& v)
+{
+    return {{"user", to_json(v.who)},
+            {"tenant", v.own_tenant ? to_json(*v.own_tenant) : boost::json::value(nullptr)},
+            {"provider_organisation", v.own_provider ? to_json(*v.own_provider) : boost::json::value(nullptr)}};
+}
+
 } // namespace dps::identity

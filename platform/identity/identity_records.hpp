@@ -51,10 +51,19 @@ struct issued_token {
     std::string secret;
 };
 
+// GET /v1/me: the caller's user, and its tenant or provider organisation (null when it has none
+// or the caller may not read it).
+struct caller_view {
+    user who;
+    std::optional<tenant> own_tenant;
+    std::optional<provider_org> own_provider;
+};
+
 boost::json::value to_json(const tenant& t);
 boost::json::value to_json(const provider_org& p);
 boost::json::value to_json(const user& u);
 boost::json::value to_json(const token_info& t);
 boost::json::value to_json(const auth::role_grant& g);
+boost::json::value to_json(const caller_view& v);
 
 } // namespace dps::identity

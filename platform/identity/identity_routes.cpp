@@ -1,4 +1,4 @@
-// Handlers: parse and validate input, call the identity service once, map the result.
+// Handlers: parse and validate input, call the identity service once, map the result; and their table.
 #include "identity/identity_routes.hpp"
 
 #include "auth/access_guard.hpp"
@@ -7,22 +7,21 @@
 #include "http/replies.hpp"
 #include "identity/acting_for.hpp"
 #include "identity/identity_service.hpp"
+#include "identity/route_table.hpp"
 
 #include <boost/json.hpp>
 
 namespace dps::identity {
 namespace {
 
-using auth::access_rule;
 using auth::role;
 using http::request;
+using http::response;
+
 using http::no_content;
 using http::reply;
 using http::reply_list;
-using http::response;
-
-const std::vector<role> kCouncilRoles{role::tenant_admin, role::commissioner, role::approver,
-                                      role::contract_manager, role::finance, role::auditor};
+using http::with_id;
 
 result<std::vector<auth::role_grant>> read_roles(const boost::json::object& o, auth::principal_kind holder)
 {
@@ -60,6 +59,251 @@ result<new_user> read_new_user(const boost::json::value& body, auth::principal_k
     return new_user{*email, *name, *password, *roles};
 }
 
+struct credentials {
+    std::string email, password;
+};
+result<credentials> read_credentials(const request& req)
+{
+    auto o = http::object_with_fields(req.json, {"email", "password"});
+    if (!o) return o.err();
+    auto email = http::required_string(**o, "email", 1, 254);
+    auto password = http::required_string(**o, "password", 1, 1024);
+    if (!email) return email.err();
+    if (!password) return password.err();
+    return credentials{*email, *password};
+}
+
+struct new_tenant {
+    std::string slug, name, kind;
+};
+result<new_tenant> read_tenant(const request& req)
+{
+    auto o = http::object_with_fields(req.json, {"slug", "name", "kind"});
+    if (!o) return o.err();
+    auto slug = http::required_string(**o, "slug", 2, 64);
+    if (!slug) return slug.err();
+    auto name = http::required_string(**o, "name", 1, 200);
+    if (!name) return name.err();
+    auto kind = http::optional_string(**o, "kind", 32);
+    if (!kind) return kind.err();
+    return new_tenant{*slug, *name, kind->value_or("council")};
+}
+
+result<provider_org> read_provider(const request& req)
+{
+    auto o = http::object_with_fields(req.json, {"name", "companies_house_number", "cqc_provider_id", "ofsted_urn"});
+    if (!o) return o.err();
+    auto name = http::required_string(**o, "name", 1, 200);
+    if (!name) return name.err();
+    provider_org input;
+    input.name = *name;
+    for (auto [field, target] : {std::pair{"companies_house_number", &input.companies_house_number},
+                                 std::pair{"cqc_provider_id", &input.cqc_provider_id}, std::pair{"ofsted_urn", &input.ofsted_urn}}) {
+        auto v = http::optional_string(**o, field, 32);
+        if (!v) return v.err();
+        *target = *v;
+    }
+    return input;
+}
+
+result<auth::role_grant> read_grant(const request& req)
+{
+    auto o = http::object_with_fields(req.json, {"role", "authority"});
+    if (!o) return o.err();
+    auto name = http::required_string(**o, "role", 1, 64);
+    if (!name) return name.err();
+    auto authority = http::optional_string(**o, "authority", 64);
+    if (!authority) return authority.err();
+    auto parsed = auth::parse_role(*name);
+    if (!parsed) return http::invalid_field("role", "unknown role '" + *name + "'");
+    return auth::role_grant{0, *parsed, authority->value_or("")};
+}
+
+struct token_request {
+    std::string label;
+    std::optional<int> days;
+    std::optional<std::string> password;
+};
+result<token_request> read_token_request(const request& req)
+{
+    auto o = http::object_with_fields(req.json, {"label", "expires_in_days", "password"});
+    if (!o) return o.err();
+    auto label = http::optional_string(**o, "label", 100);
+    if (!label) return label.err();
+    auto days = http::optional_integer(**o, "expires_in_days", 1, 365);
+    if (!days) return days.err();
+    auto password = http::optional_string(**o, "password", 1024);
+    if (!password) return password.err();
+    return token_request{label->value_or(""), *days ? std::optional<int>{static_cast<int>(**days)} : std::nullopt, *password};
+}
+
+// The peer address, never a client-chosen header: behind a proxy every sign-in shares its address.
+std::string client_of(const request& req) { return req.remote.empty() ? "unknown" : req.remote; }
+
+// A token just issued, with its secret: shown once; only its hash is stored.
+response issued(const request& req, const result<issued_token>& t)
+{
+    if (!t) return http::error_response(t.err(), req.request_id);
+    auto body = to_json(t->info).as_object();
+    body["token"] = t->secret;
+    return http::json_response(201, body);
+}
+
+} // namespace
+
+using response = identity_handlers::response;
+
+// --- the caller ---
+
+response identity_handlers::me(request& req, const principal& p) { return reply(req, identity_.me(by(req, p))); }
+
+// --- sessions (password login) ---
+
+response identity_handlers::sign_in(request& req)
+{
+    auto in = read_credentials(req);
+    if (!in) return http::error_response(in.err(), req.request_id);
+    return issued(req, identity_.login(req.audited_request_id(), client_of(req), in->email, in->password));
+}
+
+response identity_handlers::sign_out(request& req, const principal& p) { return no_content(req, identity_.revoke_token(by(req, p), p.token_id)); }
+
+// --- tenants ---
+
+response identity_handlers::create_tenant(request& req, const principal& p)
+{
+    auto in = read_tenant(req);
+    if (!in) return http::error_response(in.err(), req.request_id);
+    return reply(req, identity_.create_tenant(by(req, p), in->slug, in->name, in->kind), 201);
+}
+
+response identity_handlers::list_tenants(request& req, const principal& p) { return reply_list(req, identity_.list_tenants(by(req, p))); }
+
+response identity_handlers::get_tenant(request& req, const principal& p)
+{
+    return with_id(req, "tenant_id", [&](std::int64_t id) { return reply(req, identity_.get_tenant(by(req, p), id)); });
+}
+
+response identity_handlers::create_council_user(request& req, const principal& p)
+{
+    return with_id(req, "tenant_id", [&](std::int64_t id) {
+        auto input = read_new_user(req.json, auth::principal_kind::council);
+        if (!input) return http::error_response(input.err(), req.request_id);
+        return reply(req, identity_.create_council_user(by(req, p), id, *input), 201);
+    });
+}
+
+response identity_handlers::list_tenant_users(request& req, const principal& p)
+{
+    return with_id(req, "tenant_id", [&](std::int64_t id) { return reply_list(req, identity_.list_tenant_users(by(req, p), id)); });
+}
+
+// --- provider organisations ---
+
+response identity_handlers::create_provider(request& req, const principal& p)
+{
+    auto in = read_provider(req);
+    if (!in) return http::error_response(in.err(), req.request_id);
+    return reply(req, identity_.create_provider(by(req, p), *in), 201);
+}
+
+response identity_handlers::get_provider(request& req, const principal& p)
+{
+    return with_id(req, "provider_id", [&](std::int64_t id) { return reply(req, identity_.get_provider(by(req, p), id)); });
+}
+
+response identity_handlers::create_provider_user(request& req, const principal& p)
+{
+    return with_id(req, "provider_id", [&](std::int64_t id) {
+        auto input = read_new_user(req.json, auth::principal_kind::provider);
+        if (!input) return http::error_response(input.err(), req.request_id);
+        return reply(req, identity_.create_provider_user(by(req, p), id, *input), 201);
+    });
+}
+
+response identity_handlers::list_provider_users(request& req, const principal& p)
+{
+    return with_id(req, "provider_id", [&](std::int64_t id) { return reply_list(req, identity_.list_provider_users(by(req, p), id)); });
+}
+
+// --- users, roles, tokens ---
+
+response identity_handlers::get_user(request& req, const principal& p)
+{
+    return with_id(req, "user_id", [&](std::int64_t id) { return reply(req, identity_.get_user(by(req, p), id)); });
+}
+
+response identity_handlers::grant_role(request& req, const principal& p)
+{
+    return with_id(req, "user_id", [&](std::int64_t id) {
+        auto grant = read_grant(req);
+        if (!grant) return http::error_response(grant.err(), req.request_id);
+        return reply(req, identity_.grant_role(by(req, p), id, *grant), 201);
+    });
+}
+
+response identity_handlers::revoke_role(request& req, const principal& p)
+{
+    return with_id(req, "user_id", [&](std::int64_t id) {
+        return with_id(req, "grant_id", [&](std::int64_t grant) { return no_content(req, identity_.revoke_role(by(req, p), id, grant)); });
+    });
+}
+
+response identity_handlers::issue_token(request& req, const principal& p)
+{
+    return with_id(req, "user_id", [&](std::int64_t id) {
+        auto in = read_token_request(req);
+        if (!in) return http::error_response(in.err(), req.request_id);
+        return issued(req, identity_.issue_token(by(req, p), id, in->label, in->days, in->password, client_of(req)));
+    });
+}
+
+response identity_handlers::revoke_token(request& req, const principal& p)
+{
+    return with_id(req, "token_id", [&](std::int64_t id) { return no_content(req, identity_.revoke_token(by(req, p), id)); });
+}
+
+response identity_handlers::list_tokens(request& req, const principal& p)
+{
+    return with_id(req, "user_id", [&](std::int64_t id) { return reply_list(req, identity_.list_tokens(by(req, p), id)); });
+}
+
+namespace {
+
+// The table: {method, path, roles, scope parameter, handler, flags} (identity/route_table.hpp);
+// a public row is {method, path, handler, flags}.
+std::vector<route_row<identity_handlers>> routes()
+{
+    using h = identity_handlers;
+    using namespace route_flags;
+    const std::vector<role> kAdmins{role::tenant_admin, role::provider_admin};
+    return {
+        // --- the caller ---
+        {"GET", "/v1/me", {}, nullptr, &h::me, any_principal},
+        // --- sessions (password login) ---
+        {"POST", "/v1/sessions", &h::sign_in, json},
+        {"DELETE", "/v1/sessions/current", {}, nullptr, &h::sign_out, any_principal},
+        // --- tenants ---
+        {"POST", "/v1/tenants", {}, nullptr, &h::create_tenant, operators | json},
+        {"GET", "/v1/tenants", kCouncilRoles, nullptr, &h::list_tenants, operators},
+        {"GET", "/v1/tenants/{tenant_id}", {}, "tenant_id", &h::get_tenant, operators | any_member},
+        {"POST", "/v1/tenants/{tenant_id}/users", {role::tenant_admin}, "tenant_id", &h::create_council_user, operators | json},
+        {"GET", "/v1/tenants/{tenant_id}/users", {role::tenant_admin, role::auditor}, "tenant_id", &h::list_tenant_users, operators},
+        // --- provider organisations ---
+        {"POST", "/v1/providers", {}, nullptr, &h::create_provider, operators | json},
+        {"GET", "/v1/providers/{provider_id}", {}, "provider_id", &h::get_provider, operators | any_member},
+        {"POST", "/v1/providers/{provider_id}/users", {role::provider_admin}, "provider_id", &h::create_provider_user, operators | json},
+        {"GET", "/v1/providers/{provider_id}/users", {role::provider_admin}, "provider_id", &h::list_provider_users, operators},
+        // --- users, roles, tokens ---
+        {"GET", "/v1/users/{user_id}", {role::tenant_admin, role::provider_admin, role::auditor}, "user_id", &h::get_user, operators | self},
+        {"POST", "/v1/users/{user_id}/roles", kAdmins, "user_id", &h::grant_role, operators | json},
+        {"DELETE", "/v1/users/{user_id}/roles/{grant_id}", kAdmins, "user_id", &h::revoke_role, operators},
+        {"POST", "/v1/users/{user_id}/tokens", kAdmins, "user_id", &h::issue_token, operators | self | json},
+        {"DELETE", "/v1/tokens/{token_id}", kAdmins, "token_id", &h::revoke_token, operators | self},
+        {"GET", "/v1/users/{user_id}/tokens", kAdmins, "user_id", &h::list_tokens, operators | self},
+    };
+}
+
 } // namespace
 
 void add_identity_routes(auth::access_guard& guard, identity_service& identity)
@@ -80,171 +324,7 @@ void add_identity_routes(auth::access_guard& guard, identity_service& identity)
         return std::optional<auth::owner>{auth::owner{(*t)->tenant_id, (*t)->provider_org_id, (*t)->user_id}};
     });
 
-    // --- the caller ---
-    guard.add("GET", "/v1/me", access_rule::authenticated(), [&identity](request& req, const auth::principal& p) {
-        auto u = identity.get_user(acting{}, p.user_id);
-        if (!u) return http::error_response(u.err(), req.request_id);
-        boost::json::object out{{"user", to_json(*u)}, {"tenant", nullptr}, {"provider_organisation", nullptr}};
-        if (p.tenant_id)
-            if (auto t = identity.get_tenant(by(req, p), *p.tenant_id)) out["tenant"] = to_json(*t);
-        if (p.provider_org_id)
-            if (auto o = identity.get_provider(by(req, p), *p.provider_org_id)) out["provider_organisation"] = to_json(*o);
-        return http::json_response(200, out);
-    });
-
-    // --- sessions (password login) ---
-    guard.add_public("POST", "/v1/sessions", [&identity](request& req) {
-        auto o = http::object_with_fields(req.json, {"email", "password"});
-        if (!o) return http::error_response(o.err(), req.request_id);
-        auto email = http::required_string(**o, "email", 1, 254);
-        auto password = http::required_string(**o, "password", 1, 1024);
-        if (!email) return http::error_response(email.err(), req.request_id);
-        if (!password) return http::error_response(password.err(), req.request_id);
-        // The peer address, never a client-chosen header: behind a proxy every sign-in shares its address.
-        auto session = identity.login(req.audited_request_id(), req.remote.empty() ? "unknown" : req.remote, *email, *password);
-        if (!session) return http::error_response(session.err(), req.request_id);
-        auto body = to_json(session->info).as_object();
-        body["token"] = session->secret;
-        return http::json_response(201, body);
-    }, {.body = http::body_kind::json});
-    guard.add("DELETE", "/v1/sessions/current", access_rule::authenticated(), [&identity](request& req, const auth::principal& p) {
-        return no_content(req, identity.revoke_token(by(req, p), p.token_id));
-    });
-
-    // --- tenants ---
-    guard.add("POST", "/v1/tenants", {.operators = true}, [&identity](request& req, const auth::principal& p) {
-        auto o = http::object_with_fields(req.json, {"slug", "name", "kind"});
-        if (!o) return http::error_response(o.err(), req.request_id);
-        auto slug = http::required_string(**o, "slug", 2, 64);
-        if (!slug) return http::error_response(slug.err(), req.request_id);
-        auto name = http::required_string(**o, "name", 1, 200);
-        if (!name) return http::error_response(name.err(), req.request_id);
-        auto kind = http::optional_string(**o, "kind", 32);
-        if (!kind) return http::error_response(kind.err(), req.request_id);
-        return reply(req, identity.create_tenant(by(req, p), *slug, *name, kind->value_or("council")), 201);
-    }, {.body = http::body_kind::json});
-    guard.add("GET", "/v1/tenants", {.operators = true, .roles = kCouncilRoles}, [&identity](request& req, const auth::principal& p) {
-        return reply_list(req, identity.list_tenants(by(req, p)));
-    });
-    guard.add("GET", "/v1/tenants/{tenant_id}", {.operators = true, .any_member = true, .scope_param = "tenant_id"},
-              [&identity](request& req, const auth::principal& p) {
-                  auto id = http::id_param(req.param("tenant_id"));
-                  if (!id) return http::error_response(id.err(), req.request_id);
-                  return reply(req, identity.get_tenant(by(req, p), *id));
-              });
-    guard.add("POST", "/v1/tenants/{tenant_id}/users", {.operators = true, .roles = {role::tenant_admin}, .scope_param = "tenant_id"},
-              [&identity](request& req, const auth::principal& p) {
-                  auto id = http::id_param(req.param("tenant_id"));
-                  if (!id) return http::error_response(id.err(), req.request_id);
-                  auto input = read_new_user(req.json, auth::principal_kind::council);
-                  if (!input) return http::error_response(input.err(), req.request_id);
-                  return reply(req, identity.create_council_user(by(req, p), *id, *input), 201);
-              }, {.body = http::body_kind::json});
-    guard.add("GET", "/v1/tenants/{tenant_id}/users",
-              {.operators = true, .roles = {role::tenant_admin, role::auditor}, .scope_param = "tenant_id"},
-              [&identity](request& req, const auth::principal& p) {
-                  auto id = http::id_param(req.param("tenant_id"));
-                  if (!id) return http::error_response(id.err(), req.request_id);
-                  return reply_list(req, identity.list_tenant_users(by(req, p), *id));
-              });
-
-    // --- provider organisations ---
-    guard.add("POST", "/v1/providers", {.operators = true}, [&identity](request& req, const auth::principal& p) {
-        auto o = http::object_with_fields(req.json, {"name", "companies_house_number", "cqc_provider_id", "ofsted_urn"});
-        if (!o) return http::error_response(o.err(), req.request_id);
-        auto name = http::required_string(**o, "name", 1, 200);
-        if (!name) return http::error_response(name.err(), req.request_id);
-        provider_org input;
-        input.name = *name;
-        for (auto [field, target] : {std::pair{"companies_house_number", &input.companies_house_number},
-                                     std::pair{"cqc_provider_id", &input.cqc_provider_id}, std::pair{"ofsted_urn", &input.ofsted_urn}}) {
-            auto v = http::optional_string(**o, field, 32);
-            if (!v) return http::error_response(v.err(), req.request_id);
-            *target = *v;
-        }
-        return reply(req, identity.create_provider(by(req, p), input), 201);
-    }, {.body = http::body_kind::json});
-    guard.add("GET", "/v1/providers/{provider_id}", {.operators = true, .any_member = true, .scope_param = "provider_id"},
-              [&identity](request& req, const auth::principal& p) {
-                  auto id = http::id_param(req.param("provider_id"));
-                  if (!id) return http::error_response(id.err(), req.request_id);
-                  return reply(req, identity.get_provider(by(req, p), *id));
-              });
-    guard.add("POST", "/v1/providers/{provider_id}/users", {.operators = true, .roles = {role::provider_admin}, .scope_param = "provider_id"},
-              [&identity](request& req, const auth::principal& p) {
-                  auto id = http::id_param(req.param("provider_id"));
-                  if (!id) return http::error_response(id.err(), req.request_id);
-                  auto input = read_new_user(req.json, auth::principal_kind::provider);
-                  if (!input) return http::error_response(input.err(), req.request_id);
-                  return reply(req, identity.create_provider_user(by(req, p), *id, *input), 201);
-              }, {.body = http::body_kind::json});
-    guard.add("GET", "/v1/providers/{provider_id}/users", {.operators = true, .roles = {role::provider_admin}, .scope_param = "provider_id"},
-              [&identity](request& req, const auth::principal& p) {
-                  auto id = http::id_param(req.param("provider_id"));
-                  if (!id) return http::error_response(id.err(), req.request_id);
-                  return reply_list(req, identity.list_provider_users(by(req, p), *id));
-              });
-
-    // --- users, roles, tokens ---
-    const access_rule user_admin{.operators = true, .roles = {role::tenant_admin, role::provider_admin}, .scope_param = "user_id"};
-    guard.add("GET", "/v1/users/{user_id}",
-              {.operators = true, .self = true, .roles = {role::tenant_admin, role::provider_admin, role::auditor}, .scope_param = "user_id"},
-              [&identity](request& req, const auth::principal& p) {
-                  auto id = http::id_param(req.param("user_id"));
-                  if (!id) return http::error_response(id.err(), req.request_id);
-                  return reply(req, identity.get_user(by(req, p), *id));
-              });
-    guard.add("POST", "/v1/users/{user_id}/roles", user_admin, [&identity](request& req, const auth::principal& p) {
-        auto id = http::id_param(req.param("user_id"));
-        if (!id) return http::error_response(id.err(), req.request_id);
-        auto o = http::object_with_fields(req.json, {"role", "authority"});
-        if (!o) return http::error_response(o.err(), req.request_id);
-        auto name = http::required_string(**o, "role", 1, 64);
-        if (!name) return http::error_response(name.err(), req.request_id);
-        auto authority = http::optional_string(**o, "authority", 64);
-        if (!authority) return http::error_response(authority.err(), req.request_id);
-        auto parsed = auth::parse_role(*name);
-        if (!parsed) return http::error_response(http::invalid_field("role", "unknown role '" + *name + "'"), req.request_id);
-        return reply(req, identity.grant_role(by(req, p), *id, {0, *parsed, authority->value_or("")}), 201);
-    }, {.body = http::body_kind::json});
-    guard.add("DELETE", "/v1/users/{user_id}/roles/{grant_id}", user_admin, [&identity](request& req, const auth::principal& p) {
-        auto id = http::id_param(req.param("user_id"));
-        auto grant = http::id_param(req.param("grant_id"));
-        if (!id) return http::error_response(id.err(), req.request_id);
-        if (!grant) return http::error_response(grant.err(), req.request_id);
-        return no_content(req, identity.revoke_role(by(req, p), *id, *grant));
-    });
-    const access_rule token_admin{.operators = true, .self = true, .roles = {role::tenant_admin, role::provider_admin}, .scope_param = "user_id"};
-    guard.add("POST", "/v1/users/{user_id}/tokens", token_admin, [&identity](request& req, const auth::principal& p) {
-        auto id = http::id_param(req.param("user_id"));
-        if (!id) return http::error_response(id.err(), req.request_id);
-        auto o = http::object_with_fields(req.json, {"label", "expires_in_days", "password"});
-        if (!o) return http::error_response(o.err(), req.request_id);
-        auto label = http::optional_string(**o, "label", 100);
-        if (!label) return http::error_response(label.err(), req.request_id);
-        auto days = http::optional_integer(**o, "expires_in_days", 1, 365);
-        if (!days) return http::error_response(days.err(), req.request_id);
-        auto password = http::optional_string(**o, "password", 1024);
-        if (!password) return http::error_response(password.err(), req.request_id);
-        auto issued = identity.issue_token(by(req, p), *id, label->value_or(""), *days ? std::optional<int>{static_cast<int>(**days)} : std::nullopt, *password,
-                                           req.remote.empty() ? "unknown" : req.remote);
-        if (!issued) return http::error_response(issued.err(), req.request_id);
-        auto body = to_json(issued->info).as_object();
-        body["token"] = issued->secret; // shown once; only its hash is stored
-        return http::json_response(201, body);
-    }, {.body = http::body_kind::json});
-    guard.add("DELETE", "/v1/tokens/{token_id}",
-              {.operators = true, .self = true, .roles = {role::tenant_admin, role::provider_admin}, .scope_param = "token_id"},
-              [&identity](request& req, const auth::principal& p) {
-                  auto id = http::id_param(req.param("token_id"));
-                  if (!id) return http::error_response(id.err(), req.request_id);
-                  return no_content(req, identity.revoke_token(by(req, p), *id));
-              });
-    guard.add("GET", "/v1/users/{user_id}/tokens", token_admin, [&identity](request& req, const auth::principal& p) {
-        auto id = http::id_param(req.param("user_id"));
-        if (!id) return http::error_response(id.err(), req.request_id);
-        return reply_list(req, identity.list_tokens(by(req, p), *id));
-    });
+    add_route_table(guard, identity_handlers{identity}, routes());
 }
 
 } // namespace dps::identity

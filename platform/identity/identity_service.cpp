@@ -212,6 +212,19 @@ result<std::vector<user>> identity_service::list_provider_users(const acting& by
 
 result<user> identity_service::get_user(const acting& by, std::int64_t user_id) { return get_user_in(by.data_scope(), user_id); }
 
+result<caller_view> identity_service::me(const acting& by)
+{
+    // The caller's own row, read as the platform: whatever its scope, a caller may see itself.
+    auto u = get_user(acting{}, by.caller->user_id);
+    if (!u) return u.err();
+    caller_view out{*u, std::nullopt, std::nullopt};
+    if (by.caller->tenant_id)
+        if (auto t = get_tenant(by, *by.caller->tenant_id)) out.own_tenant = *t;
+    if (by.caller->provider_org_id)
+        if (auto o = get_provider(by, *by.caller->provider_org_id)) out.own_provider = *o;
+    return out;
+}
+
 result<user> identity_service::get_user_in(const db::scope& as, std::int64_t user_id)
 {
     return db_.transact_value<user>(as, [&](soci::session& sql) -> result<user> {
@@ -363,7 +376,7 @@ result<auth::principal> identity_service::authenticate(const std::string& secret
     const auto now = format_timestamp(clock_.now());
     auto found = db_.read_value<std::optional<auth::principal>>(
         db::scope::platform(), [&](soci::session& sql) -> result<std::optional<auth::principal>> {
-            return store::principal_for_token(sql, hash, now);
+            return store::principal_for_token(sql, db_.kind(), hash, now);
         });
     if (!found) return found.err();
     if (!*found) return make_error(error_kind::unauthorized, "invalid_token", "the token is unknown, expired or revoked");

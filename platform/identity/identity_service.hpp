@@ -64,6 +64,8 @@ public:
     result<std::vector<user>> list_provider_users(const acting& by, std::int64_t provider_org_id);
     result<user> get_user(const acting& by, std::int64_t user_id);
     result<user> get_user_in(const db::scope& as, std::int64_t user_id); // for access checks, in the caller's scope
+    // The caller (by.caller, required) with its tenant or provider organisation.
+    result<caller_view> me(const acting& by);
     result<user> find_user_by_email(const acting& by, const std::string& email);
     result<user> grant_role(const acting& by, std::int64_t user_id, const auth::role_grant& grant);
     status revoke_role(const acting& by, std::int64_t user_id, std::int64_t grant_id);

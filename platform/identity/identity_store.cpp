@@ -1,7 +1,10 @@
 // Identity SQL. INSERT … RETURNING works on PostgreSQL and on SQLite 3.35+ (Debian 12 has 3.40).
 #include "identity/identity_store.hpp"
 
+#include "db/dialect.hpp"
 #include "db/row_reader.hpp"
+
+#include <boost/json.hpp>
 
 #include <soci/soci.h>
 
@@ -277,18 +280,29 @@ int revoke_tokens_with_label(soci::session& sql, std::int64_t user_id, const std
     return static_cast<int>(st.get_affected_rows());
 }
 
-std::optional<auth::principal> principal_for_token(soci::session& sql, const std::string& hash, const std::string& now)
+// The token lookup with the user's grants as one JSON column: built once per dialect.
+static const std::string& principal_query(db::backend kind)
 {
-    // Every request runs this: a one-time query into one row is one round trip (a rowset would
-    // prepare, execute and deallocate: three).
+    static const auto build = [](db::backend k) {
+        return "SELECT u.id, u.kind, u.tenant_id, u.provider_org_id, u.email, u.display_name, t.id, t.kind, t.expires_at, "
+               "(SELECT " + db::json_array_agg(k, "g.id, g.role, g.authority", "g.id") +
+               " FROM (SELECT id, role, authority, user_id FROM role_grants ORDER BY id) g WHERE g.user_id = u.id) "
+               "FROM api_tokens t JOIN users u ON u.id = t.user_id "
+               "LEFT JOIN tenants tn ON tn.id = u.tenant_id "
+               "LEFT JOIN provider_organisations po ON po.id = u.provider_org_id "
+               "WHERE t.token_hash = :hash AND t.revoked_at IS NULL AND t.expires_at > :now AND u.status = 'active' "
+               "AND (tn.id IS NULL OR tn.status = 'active') AND (po.id IS NULL OR po.status = 'active')";
+    };
+    static const std::string postgresql = build(db::backend::postgresql), sqlite = build(db::backend::sqlite);
+    return kind == db::backend::postgresql ? postgresql : sqlite;
+}
+
+std::optional<auth::principal> principal_for_token(soci::session& sql, db::backend kind, const std::string& hash, const std::string& now)
+{
+    // Every request runs this: one one-time query (a rowset would prepare, execute and deallocate,
+    // and the grants would be a second query).
     soci::row r;
-    sql << "SELECT u.id, u.kind, u.tenant_id, u.provider_org_id, u.email, u.display_name, t.id, t.kind, t.expires_at "
-           "FROM api_tokens t JOIN users u ON u.id = t.user_id "
-           "LEFT JOIN tenants tn ON tn.id = u.tenant_id "
-           "LEFT JOIN provider_organisations po ON po.id = u.provider_org_id "
-           "WHERE t.token_hash = :hash AND t.revoked_at IS NULL AND t.expires_at > :now AND u.status = 'active' "
-           "AND (tn.id IS NULL OR tn.status = 'active') AND (po.id IS NULL OR po.status = 'active')",
-        soci::use(hash), soci::use(now), soci::into(r);
+    sql << principal_query(kind), soci::use(hash), soci::use(now), soci::into(r);
     if (!sql.got_data()) return std::nullopt;
     auth::principal found;
     found.user_id = int_at(r, 0);
@@ -300,7 +314,13 @@ std::optional<auth::principal> principal_for_token(soci::session& sql, const std
     found.token_id = int_at(r, 6);
     found.credential = text_at(r, 7);
     found.credential_expires_at = text_at(r, 8);
-    found.roles = roles_of(sql, found.user_id);
+    const auto grants = boost::json::parse(text_at(r, 9));
+    for (const auto& g : grants.as_array()) {
+        const auto& row = g.as_array();
+        if (auto parsed = auth::parse_role(std::string{row.at(1).as_string()})) // a role this build does not know grants nothing
+            found.roles.push_back({row.at(0).to_number<std::int64_t>(), *parsed,
+                                   row.at(2).is_string() ? std::string{row.at(2).as_string()} : std::string{}});
+    }
     return found;
 }
 

@@ -2,6 +2,7 @@
 // Queries filter by owner themselves; PostgreSQL's row-level security filters again.
 #pragma once
 
+#include "db/database_url.hpp"
 #include "identity/identity_records.hpp"
 
 #include <optional>
@@ -39,7 +40,8 @@ bool revoke_token(soci::session& sql, std::int64_t token_id, const std::string& 
 int revoke_tokens_with_label(soci::session& sql, std::int64_t user_id, const std::string& label, const std::string& at);
 
 // A live token's holder: not revoked, not expired, user active, tenant or organisation active.
-std::optional<auth::principal> principal_for_token(soci::session& sql, const std::string& hash, const std::string& now);
+// The token's user with its role grants, in one query (run on every request).
+std::optional<auth::principal> principal_for_token(soci::session& sql, db::backend kind, const std::string& hash, const std::string& now);
 
 struct login_state {
     user who;
