@@ -1,6 +1,7 @@
 // The SQL of awards and their approvals.
 #include "calloff/award_store.hpp"
 
+#include "db/binding.hpp"
 #include "db/row_reader.hpp"
 
 #include <boost/json.hpp>
@@ -67,8 +68,6 @@ approval approval_from(const soci::row& r)
     return s;
 }
 
-soci::indicator ind(bool present) { return present ? soci::i_ok : soci::i_null; }
-
 } // namespace
 
 std::optional<award> load_award(soci::session& sql, std::int64_t id, const char* lock)
@@ -90,8 +89,8 @@ std::int64_t insert_award(soci::session& sql, const new_award& a, const std::vec
     long long id = 0, call_off_key = a.call_off_id, tenant = a.tenant_id, bid_key = a.bid_id, provider = a.provider_org_id,
               value = a.value_pence, contract = a.contract_id.value_or(0), block_hours = a.block_guaranteed_hours.value_or(0),
               block_discount = a.block_discount_percent.value_or(0);
-    soci::indicator contract_i = ind(a.contract_id.has_value()), hours_i = ind(a.block_guaranteed_hours.has_value()),
-                    discount_i = ind(a.block_discount_percent.has_value());
+    soci::indicator contract_i = db::indicator(a.contract_id.has_value()), hours_i = db::indicator(a.block_guaranteed_hours.has_value()),
+                    discount_i = db::indicator(a.block_discount_percent.has_value());
     sql << kInsertAward, soci::use(call_off_key), soci::use(tenant), soci::use(bid_key), soci::use(provider), soci::use(a.kind),
         soci::use(contract, contract_i), soci::use(value), soci::use(actor), soci::use(at), soci::use(block_hours, hours_i),
         soci::use(block_discount, discount_i), soci::into(id);
@@ -117,7 +116,7 @@ void decide_approval(soci::session& sql, std::int64_t approval_id, const std::st
 {
     long long key = approval_id;
     const std::string comment_v = comment.value_or("");
-    soci::indicator comment_i = ind(comment.has_value());
+    soci::indicator comment_i = db::indicator(comment.has_value());
     sql << kDecideApproval, soci::use(status), soci::use(decided_by), soci::use(comment_v, comment_i), soci::use(at), soci::use(key);
 }
 

@@ -1,6 +1,7 @@
 // The SQL of bids.
 #include "calloff/bid_store.hpp"
 
+#include "db/binding.hpp"
 #include "db/row_reader.hpp"
 
 #include <soci/soci.h>
@@ -50,13 +51,6 @@ bid bid_from(const soci::row& r)
     return b;
 }
 
-// An optional amount bound as NULL when absent.
-struct nullable {
-    long long v = 0;
-    soci::indicator i = soci::i_null;
-    explicit nullable(const std::optional<std::int64_t>& o) : v(o.value_or(0)), i(o ? soci::i_ok : soci::i_null) {}
-};
-
 } // namespace
 
 std::optional<bid> load_bid(soci::session& sql, std::int64_t id)
@@ -95,7 +89,7 @@ bool has_live_bid(soci::session& sql, std::int64_t call_off_id, std::int64_t pro
 std::int64_t insert_bid(soci::session& sql, const bid& b)
 {
     long long id = 0, call_off_key = b.call_off_id, tenant = b.tenant_id, provider = b.provider_org_id, total = b.total_pence;
-    nullable rate{b.hourly_rate_pence}, hours{b.hours_per_week}, weekly{b.weekly_cost_pence};
+    db::nullable rate{b.hourly_rate_pence}, hours{b.hours_per_week}, weekly{b.weekly_cost_pence};
     sql << kInsertBid, soci::use(call_off_key), soci::use(tenant), soci::use(provider), soci::use(rate.v, rate.i),
         soci::use(hours.v, hours.i), soci::use(weekly.v, weekly.i), soci::use(total), soci::use(b.earliest_start), soci::use(b.notes),
         soci::use(b.submitted_at), soci::use(b.submitted_at), soci::into(id);
@@ -105,7 +99,7 @@ std::int64_t insert_bid(soci::session& sql, const bid& b)
 void update_bid_offer(soci::session& sql, const bid& b)
 {
     long long key = b.id, total = b.total_pence;
-    nullable rate{b.hourly_rate_pence}, hours{b.hours_per_week}, weekly{b.weekly_cost_pence};
+    db::nullable rate{b.hourly_rate_pence}, hours{b.hours_per_week}, weekly{b.weekly_cost_pence};
     sql << kUpdateOffer, soci::use(rate.v, rate.i), soci::use(hours.v, hours.i), soci::use(weekly.v, weekly.i), soci::use(total),
         soci::use(b.earliest_start), soci::use(b.notes), soci::use(b.updated_at), soci::use(key);
 }

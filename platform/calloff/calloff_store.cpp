@@ -2,6 +2,7 @@
 #include "calloff/calloff_store.hpp"
 
 #include "audit/audit_store.hpp"
+#include "db/binding.hpp"
 #include "db/row_reader.hpp"
 
 #include <boost/json.hpp>
@@ -95,8 +96,6 @@ decision decision_from(const soci::row& r)
                     db::text_of(r, "action"),     db::opt_text_of(r, "from_status"), db::text_of(r, "to_status"),
                     db::opt_text_of(r, "reason"), db::text_of(r, "actor"),     db::text_of(r, "decided_at")};
 }
-
-soci::indicator ind(bool present) { return present ? soci::i_ok : soci::i_null; }
 
 } // namespace
 
@@ -255,7 +254,7 @@ std::int64_t insert_spot_purchase(soci::session& sql, const spot_purchase& s)
 {
     long long id = 0, call_off_key = s.call_off_id, tenant = s.tenant_id, rate = s.hourly_rate_pence.value_or(0),
               hours = s.hours_per_week.value_or(0), cost = s.cost_pence;
-    soci::indicator rate_i = ind(s.hourly_rate_pence.has_value()), hours_i = ind(s.hours_per_week.has_value());
+    soci::indicator rate_i = db::indicator(s.hourly_rate_pence.has_value()), hours_i = db::indicator(s.hours_per_week.has_value());
     sql << kInsertSpotPurchase, soci::use(call_off_key), soci::use(tenant), soci::use(s.provider_name), soci::use(rate, rate_i),
         soci::use(hours, hours_i), soci::use(cost), soci::use(s.recorded_at), soci::into(id);
     return id;
@@ -265,7 +264,7 @@ void record(soci::session& sql, const call_off& c, const new_decision& m, const 
 {
     long long call_off_key = c.id, tenant = c.tenant_id, entity = m.entity_id, provider_v = m.provider.value_or(0);
     const std::string from_v = m.from.value_or(""), reason_v = m.reason.value_or("");
-    soci::indicator provider_i = ind(m.provider.has_value()), from_i = ind(m.from.has_value()), reason_i = ind(m.reason.has_value());
+    soci::indicator provider_i = db::indicator(m.provider.has_value()), from_i = db::indicator(m.from.has_value()), reason_i = db::indicator(m.reason.has_value());
     const std::string actor = by.actor(), at = format_timestamp(now.now());
     sql << kInsertDecision, soci::use(call_off_key), soci::use(tenant), soci::use(provider_v, provider_i), soci::use(m.entity_type),
         soci::use(entity), soci::use(m.action), soci::use(from_v, from_i), soci::use(m.to), soci::use(reason_v, reason_i),

@@ -1,6 +1,7 @@
 // The SQL of contracts, their changes and committed spend.
 #include "calloff/contract_store.hpp"
 
+#include "db/binding.hpp"
 #include "db/row_reader.hpp"
 
 #include <soci/soci.h>
@@ -105,13 +106,6 @@ contract_change change_from(const soci::row& r)
     return c;
 }
 
-// An optional amount bound as NULL when absent.
-struct nullable {
-    long long v = 0;
-    soci::indicator i = soci::i_null;
-    explicit nullable(const std::optional<std::int64_t>& o) : v(o.value_or(0)), i(o ? soci::i_ok : soci::i_null) {}
-};
-
 std::vector<contract> contracts_where(soci::session& sql, const char* where, std::int64_t id)
 {
     long long key = id;
@@ -164,7 +158,7 @@ std::int64_t insert_contract(soci::session& sql, const contract& c)
 {
     long long id = 0, call_off_key = c.call_off_id, award_key = c.award_id, dps = c.dps_id, lot = c.lot_id, tenant = c.tenant_id,
               provider = c.provider_org_id, value = c.value_pence;
-    nullable rate{c.hourly_rate_pence}, hours{c.hours_per_week}, weekly{c.weekly_cost_pence}, block_hours{c.block_guaranteed_hours},
+    db::nullable rate{c.hourly_rate_pence}, hours{c.hours_per_week}, weekly{c.weekly_cost_pence}, block_hours{c.block_guaranteed_hours},
         block_discount{c.block_discount_percent};
     sql << kInsertContract, soci::use(call_off_key), soci::use(award_key), soci::use(dps), soci::use(lot), soci::use(tenant),
         soci::use(provider), soci::use(rate.v, rate.i), soci::use(hours.v, hours.i), soci::use(weekly.v, weekly.i), soci::use(c.starts_on),
@@ -183,7 +177,7 @@ void write_terms(soci::session& sql, std::int64_t contract_id, const contract_te
                  const std::string& status, const std::string& at)
 {
     long long key = contract_id, value = value_pence;
-    nullable r{t.hourly_rate_pence}, h{t.hours_per_week}, w{t.weekly_cost_pence}, bh{t.block_guaranteed_hours}, bd{t.block_discount_percent};
+    db::nullable r{t.hourly_rate_pence}, h{t.hours_per_week}, w{t.weekly_cost_pence}, bh{t.block_guaranteed_hours}, bd{t.block_discount_percent};
     sql << kUpdateTerms, soci::use(r.v, r.i), soci::use(h.v, h.i), soci::use(w.v, w.i), soci::use(bh.v, bh.i), soci::use(bd.v, bd.i),
         soci::use(t.ends_on), soci::use(value), soci::use(status), soci::use(at), soci::use(key);
 }
@@ -249,7 +243,7 @@ std::int64_t insert_change(soci::session& sql, const contract& before, const con
 {
     long long id = 0, contract_key = before.id, tenant = before.tenant_id, provider = before.provider_org_id,
               value_before = ch.value_before_pence, value_after = ch.value_after_pence;
-    nullable award{ch.award_id}, rb{ch.hourly_rate_before}, ra{ch.hourly_rate_after}, hb{ch.hours_before}, ha{ch.hours_after},
+    db::nullable award{ch.award_id}, rb{ch.hourly_rate_before}, ra{ch.hourly_rate_after}, hb{ch.hours_before}, ha{ch.hours_after},
         wb{ch.weekly_cost_before}, wa{ch.weekly_cost_after}, bhb{ch.block_hours_before}, bha{ch.block_hours_after},
         bdb{ch.block_discount_before}, bda{ch.block_discount_after};
     const std::string reason = ch.reason.value_or(""), decided_at = ch.decided_at.value_or("");

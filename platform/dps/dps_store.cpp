@@ -1,6 +1,7 @@
 // The DPS module's statements, each beside the row mapping it needs.
 #include "dps/dps_store.hpp"
 
+#include "db/binding.hpp"
 #include "db/row_reader.hpp"
 
 #include <boost/json.hpp>
@@ -73,8 +74,6 @@ application application_from(const soci::row& r)
     a.updated_at = db::text_at(r, 14);
     return a;
 }
-
-soci::indicator ind(bool present) { return present ? soci::i_ok : soci::i_null; }
 
 } // namespace
 
@@ -168,7 +167,7 @@ void set_profile_field(soci::session& sql, std::int64_t provider_id, const std::
 {
     long long key = provider_id;
     const std::string v = value.value_or("");
-    soci::indicator i = ind(value.has_value());
+    soci::indicator i = db::indicator(value.has_value());
     sql << "UPDATE provider_organisations SET " + column + " = :v WHERE id = :id", soci::use(v, i), soci::use(key);
 }
 
@@ -205,7 +204,7 @@ std::int64_t insert_application(soci::session& sql, const application& a)
 {
     long long id = 0, dps_key = a.dps_id, lot_key = a.lot_id, tenant = a.tenant_id, provider = a.provider_org_id;
     const std::string checks = boost::json::serialize(a.checks), reason = a.reason.value_or(""), decided = a.decided_at.value_or("");
-    soci::indicator reason_i = ind(a.reason.has_value()), decided_i = ind(a.decided_at.has_value());
+    soci::indicator reason_i = db::indicator(a.reason.has_value()), decided_i = db::indicator(a.decided_at.has_value());
     sql << "INSERT INTO applications (dps_id, lot_id, tenant_id, provider_org_id, status, checks, reason, submitted_at, decided_at, "
            "updated_at) VALUES (:d, :l, :t, :p, :s, :c, :r, :at, :dec, :upd) RETURNING id",
         soci::use(dps_key), soci::use(lot_key), soci::use(tenant), soci::use(provider), soci::use(a.status), soci::use(checks),
@@ -217,8 +216,8 @@ void update_application_decision(soci::session& sql, const application& a, const
 {
     long long key = a.id;
     const std::string reason = a.reason.value_or(""), evidence = a.evidence_required.value_or(""), from = a.suspended_from.value_or("");
-    soci::indicator reason_i = ind(a.reason.has_value()), evidence_i = ind(a.evidence_required.has_value()),
-                    from_i = ind(a.suspended_from.has_value());
+    soci::indicator reason_i = db::indicator(a.reason.has_value()), evidence_i = db::indicator(a.evidence_required.has_value()),
+                    from_i = db::indicator(a.suspended_from.has_value());
     sql << "UPDATE applications SET status = :s, reason = :r, evidence_required = :e, suspended_from = :f, decided_at = :at, "
            "updated_at = :at2 WHERE id = :id",
         soci::use(a.status), soci::use(reason, reason_i), soci::use(evidence, evidence_i), soci::use(from, from_i), soci::use(at),
@@ -230,8 +229,8 @@ void insert_decision(soci::session& sql, const decision_row& d)
     long long dps_id = d.dps_id, tenant = d.tenant_id, entity = d.entity_id;
     long long partner = d.partner_tenant_id.value_or(0), provider = d.provider_org_id.value_or(0);
     const std::string from = d.from_status.value_or(""), reason = d.reason.value_or("");
-    soci::indicator partner_i = ind(d.partner_tenant_id.has_value()), provider_i = ind(d.provider_org_id.has_value()),
-                    from_i = ind(d.from_status.has_value()), reason_i = ind(d.reason.has_value());
+    soci::indicator partner_i = db::indicator(d.partner_tenant_id.has_value()), provider_i = db::indicator(d.provider_org_id.has_value()),
+                    from_i = db::indicator(d.from_status.has_value()), reason_i = db::indicator(d.reason.has_value());
     sql << "INSERT INTO dps_decisions (dps_id, tenant_id, partner_tenant_id, provider_org_id, entity_type, entity_id, action, "
            "from_status, to_status, reason, actor, decided_at) VALUES (:d, :t, :pt, :p, :et, :e, :a, :f, :to, :r, :actor, :at)",
         soci::use(dps_id), soci::use(tenant), soci::use(partner, partner_i), soci::use(provider, provider_i), soci::use(d.entity_type),
