@@ -11,7 +11,7 @@
 #include "http/json_io.hpp"
 #include "http/replies.hpp"
 #include "identity/acting_for.hpp"
-#include "identity/route_table.hpp"
+#include "auth/route_table.hpp"
 
 #include <boost/json.hpp>
 
@@ -27,9 +27,9 @@ using http::reply_list;
 using http::with_id;
 using identity::by;
 
-using identity::kCouncilRoles;
-using identity::kProviderRoles;
-const std::vector<role>& kCommissioners = identity::kLeadOfficers;
+using auth::kCouncilRoles;
+using auth::kProviderRoles;
+const std::vector<role>& kCommissioners = auth::kLeadOfficers;
 const std::vector<role> kContractManagers{role::tenant_admin, role::commissioner, role::contract_manager};
 const std::vector<role> kBidReaders{role::tenant_admin, role::commissioner, role::approver, role::auditor};
 
@@ -356,19 +356,19 @@ response calloff_handlers::apply_uplift(request& req, const principal& p)
 
 namespace {
 
-// The table: {method, path, roles, scope parameter, handler, flags} (identity/route_table.hpp).
+// The table: {method, path, roles, scope parameter, handler, flags} (auth/route_table.hpp).
 // `once`: a creation that honours Idempotency-Key (a retry replays the first answer). A scope
 // parameter names the path id whose owner the access guard resolves first.
-std::vector<identity::route_row<calloff_handlers>> routes()
+std::vector<auth::route_row<calloff_handlers>> routes()
 {
     using h = calloff_handlers;
-    using namespace identity::route_flags;
+    using namespace auth::route_flags;
     return {
         // The lead's or a partner's commissioner: the service checks the partner joined the lot.
         {"POST", "/v1/dps/{dps_id}/call-offs", kCommissioners, nullptr, &h::create_call_off, json | once},
-        {"GET", "/v1/call-offs", identity::member_roles(), nullptr, &h::list_call_offs},
+        {"GET", "/v1/call-offs", auth::member_roles(), nullptr, &h::list_call_offs},
         // Providers see a call-off only while admitted to its lot: the service answers 404 to everyone else.
-        {"GET", "/v1/call-offs/{call_off_id}", identity::member_roles(), nullptr, &h::get_call_off},
+        {"GET", "/v1/call-offs/{call_off_id}", auth::member_roles(), nullptr, &h::get_call_off},
         {"POST", "/v1/call-offs/{call_off_id}/publish", kCommissioners, "call_off_id", &h::publish},
         {"GET", "/v1/call-offs/{call_off_id}/bids", kBidReaders, "call_off_id", &h::list_bids},
         {"POST", "/v1/call-offs/{call_off_id}/bids", kProviderRoles, nullptr, &h::submit_bid, json | once},
@@ -384,8 +384,8 @@ std::vector<identity::route_row<calloff_handlers>> routes()
         {"GET", "/v1/awards/{award_id}", kCouncilRoles, "award_id", &h::get_award},
         // Approvers only; the service checks the caller holds the authority the current step names.
         {"POST", "/v1/awards/{award_id}/approvals", {role::approver}, "award_id", &h::decide_award, json | once},
-        {"GET", "/v1/contracts", identity::member_roles(), nullptr, &h::list_contracts},
-        {"GET", "/v1/contracts/{contract_id}", identity::member_roles(), "contract_id", &h::get_contract},
+        {"GET", "/v1/contracts", auth::member_roles(), nullptr, &h::list_contracts},
+        {"GET", "/v1/contracts/{contract_id}", auth::member_roles(), "contract_id", &h::get_contract},
         // A variation or extension is an award of its kind: it goes through the council's approval route.
         {"POST", "/v1/contracts/{contract_id}/variations", kContractManagers, "contract_id", &h::vary_contract, json | once},
         {"GET", "/v1/contracts/{contract_id}/uplift", kCouncilRoles, "contract_id", &h::propose_uplift},
@@ -402,7 +402,7 @@ void add_calloff_routes(auth::access_guard& guard, calloff_service& calloffs, aw
     guard.add_resolver("award_id", [&awards](std::int64_t id, const db::scope& as) { return awards.award_owner(id, as); });
     guard.add_resolver("contract_id", [&awards](std::int64_t id, const db::scope& as) { return awards.contract_owner(id, as); });
 
-    identity::add_route_table(guard, calloff_handlers{calloffs, awards}, routes(), [&once](auth::secured_handler inner) -> auth::secured_handler {
+    auth::add_route_table(guard, calloff_handlers{calloffs, awards}, routes(), [&once](auth::secured_handler inner) -> auth::secured_handler {
         return [&once, inner = std::move(inner)](request& req, const auth::principal& p) { return once.run(req, p, [&] { return inner(req, p); }); };
     });
 }

@@ -9,7 +9,7 @@
 #include "http/json_io.hpp"
 #include "http/replies.hpp"
 #include "identity/acting_for.hpp"
-#include "identity/route_table.hpp"
+#include "auth/route_table.hpp"
 
 #include <boost/json.hpp>
 
@@ -167,13 +167,13 @@ response agreement_handlers::list_spend_authorities(request& req, const principa
 
 namespace {
 
-// The table: {method, path, roles, scope parameter, handler, flags} (identity/route_table.hpp).
-std::vector<identity::route_row<agreement_handlers>> routes()
+// The table: {method, path, roles, scope parameter, handler, flags} (auth/route_table.hpp).
+std::vector<auth::route_row<agreement_handlers>> routes()
 {
     using h = agreement_handlers;
-    using namespace identity::route_flags;
-    using identity::kCouncilRoles;
-    const auto& kOfficers = identity::kLeadOfficers;
+    using namespace auth::route_flags;
+    using auth::kCouncilRoles;
+    const auto& kOfficers = auth::kLeadOfficers;
     const std::vector<role> kFinance{role::finance, role::tenant_admin};
     return {
         {"POST", "/v1/dps/{dps_id}/agreements", kOfficers, nullptr, &h::request_agreement, json},
@@ -196,7 +196,7 @@ std::vector<identity::route_row<agreement_handlers>> routes()
 void add_agreement_routes(auth::access_guard& guard, agreement_service& agreements, dps_service& dps)
 {
     guard.add_resolver("agreement_id", [&agreements](std::int64_t id, const db::scope& as) { return agreements.agreement_owner(id, as); });
-    identity::add_route_table(guard, agreement_handlers{agreements, dps}, routes());
+    auth::add_route_table(guard, agreement_handlers{agreements, dps}, routes());
 }
 
 } // namespace dps::purchasing

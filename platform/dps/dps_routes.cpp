@@ -7,7 +7,7 @@
 #include "http/json_io.hpp"
 #include "http/replies.hpp"
 #include "identity/acting_for.hpp"
-#include "identity/route_table.hpp"
+#include "auth/route_table.hpp"
 
 #include <boost/json.hpp>
 
@@ -226,12 +226,12 @@ response dps_handlers::update_profile(request& req, const principal& p)
 
 namespace {
 
-// The table: {method, path, roles, scope parameter, handler, flags} (identity/route_table.hpp).
-std::vector<identity::route_row<dps_handlers>> routes()
+// The table: {method, path, roles, scope parameter, handler, flags} (auth/route_table.hpp).
+std::vector<auth::route_row<dps_handlers>> routes()
 {
     using h = dps_handlers;
-    using namespace identity::route_flags;
-    using identity::kLeadOfficers;
+    using namespace auth::route_flags;
+    using auth::kLeadOfficers;
     const std::vector<role> application_parties{role::tenant_admin, role::commissioner, role::contract_manager,
                                                 role::auditor,      role::provider_admin, role::bidder};
     return {
@@ -243,9 +243,9 @@ std::vector<identity::route_row<dps_handlers>> routes()
         {"GET", "/v1/dps/{dps_id}/lots", {}, nullptr, &h::list_lots, any_principal},
         {"POST", "/v1/dps/{dps_id}/lots", kLeadOfficers, "dps_id", &h::add_lot, json},
         {"POST", "/v1/dps/{dps_id}/lots/from-plugin", kLeadOfficers, "dps_id", &h::import_plugin_lots},
-        {"POST", "/v1/dps/{dps_id}/lots/{lot_code}/applications", identity::kProviderRoles, nullptr, &h::apply},
+        {"POST", "/v1/dps/{dps_id}/lots/{lot_code}/applications", auth::kProviderRoles, nullptr, &h::apply},
         // Every council and provider role, not operators: applications carry each criterion and rejection reason (issue 15).
-        {"GET", "/v1/dps/{dps_id}/applications", identity::member_roles(), nullptr, &h::list_applications},
+        {"GET", "/v1/dps/{dps_id}/applications", auth::member_roles(), nullptr, &h::list_applications},
         {"GET", "/v1/applications/{application_id}", application_parties, "application_id", &h::get_application},
         {"GET", "/v1/applications/{application_id}/history", application_parties, "application_id", &h::application_history},
         {"POST", "/v1/applications/{application_id}/decision",
@@ -264,7 +264,7 @@ void add_dps_routes(auth::access_guard& guard, dps_service& dps)
 {
     guard.add_resolver("dps_id", [&dps](std::int64_t id, const db::scope& as) { return dps.dps_owner(id, as); });
     guard.add_resolver("application_id", [&dps](std::int64_t id, const db::scope& as) { return dps.application_owner(id, as); });
-    identity::add_route_table(guard, dps_handlers{dps}, routes());
+    auth::add_route_table(guard, dps_handlers{dps}, routes());
 }
 
 } // namespace dps::purchasing

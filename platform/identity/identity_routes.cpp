@@ -7,13 +7,14 @@
 #include "http/replies.hpp"
 #include "identity/acting_for.hpp"
 #include "identity/identity_service.hpp"
-#include "identity/route_table.hpp"
+#include "auth/route_table.hpp"
 
 #include <boost/json.hpp>
 
 namespace dps::identity {
 namespace {
 
+using auth::kCouncilRoles;
 using auth::role;
 using http::request;
 using http::response;
@@ -270,12 +271,12 @@ response identity_handlers::list_tokens(request& req, const principal& p)
 
 namespace {
 
-// The table: {method, path, roles, scope parameter, handler, flags} (identity/route_table.hpp);
+// The table: {method, path, roles, scope parameter, handler, flags} (auth/route_table.hpp);
 // a public row is {method, path, handler, flags}.
-std::vector<route_row<identity_handlers>> routes()
+std::vector<auth::route_row<identity_handlers>> routes()
 {
     using h = identity_handlers;
-    using namespace route_flags;
+    using namespace auth::route_flags;
     const std::vector<role> kAdmins{role::tenant_admin, role::provider_admin};
     return {
         // --- the caller ---
@@ -324,7 +325,7 @@ void add_identity_routes(auth::access_guard& guard, identity_service& identity)
         return std::optional<auth::owner>{auth::owner{(*t)->tenant_id, (*t)->provider_org_id, (*t)->user_id}};
     });
 
-    add_route_table(guard, identity_handlers{identity}, routes());
+    auth::add_route_table(guard, identity_handlers{identity}, routes());
 }
 
 } // namespace dps::identity

@@ -6,7 +6,7 @@
 #include "http/json_io.hpp"
 #include "http/replies.hpp"
 #include "identity/acting_for.hpp"
-#include "identity/route_table.hpp"
+#include "auth/route_table.hpp"
 #include "rules/rules_service.hpp"
 
 #include <boost/json.hpp>
@@ -124,11 +124,11 @@ response rules_handlers::evaluate(request& req, const principal&)
 
 namespace {
 
-// The table: {method, path, roles, scope parameter, handler, flags} (identity/route_table.hpp).
-std::vector<identity::route_row<rules_handlers>> routes()
+// The table: {method, path, roles, scope parameter, handler, flags} (auth/route_table.hpp).
+std::vector<auth::route_row<rules_handlers>> routes()
 {
     using h = rules_handlers;
-    using namespace identity::route_flags;
+    using namespace auth::route_flags;
     return {
         {"GET", "/v1/tenants/{tenant_id}/plugin", {}, "tenant_id", &h::active, any_member},
         {"GET", "/v1/tenants/{tenant_id}/plugin/versions", {role::tenant_admin, role::auditor}, "tenant_id", &h::versions},
@@ -142,7 +142,7 @@ std::vector<identity::route_row<rules_handlers>> routes()
 
 void add_rules_routes(auth::access_guard& guard, rules_service& rules)
 {
-    identity::add_route_table(guard, rules_handlers{rules}, routes());
+    auth::add_route_table(guard, rules_handlers{rules}, routes());
 }
 
 } // namespace dps::rules

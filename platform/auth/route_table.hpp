@@ -1,7 +1,7 @@
 // The one shape of every domain module's route table (issue 10): a row per route naming its method,
 // path, access rule and handler (a member of the module's `<module>_handlers` class), and the loop
-// that registers the rows with the access guard. Beside identity/acting_for.hpp, the other header
-// every routes file uses. The role lists more than one module's table names live here too.
+// that registers the rows with the access guard. It is the access guard's, not a domain module's:
+// every module's routes use it. The role lists more than one module's table names live here too.
 #pragma once
 
 #include "auth/access_guard.hpp"
@@ -16,7 +16,7 @@
 #include <utility>
 #include <vector>
 
-namespace dps::identity {
+namespace dps::auth {
 
 // What a row may add to its roles and scope parameter, or-ed together: `json | once`.
 namespace route_flags {
@@ -111,4 +111,4 @@ inline std::vector<auth::role> member_roles()
     return all;
 }
 
-} // namespace dps::identity
+} // namespace dps::auth
