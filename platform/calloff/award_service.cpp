@@ -53,13 +53,13 @@ result<award> award_service::propose(const acting& by, std::int64_t call_off_id,
     auto read = db_.read(by.data_scope(), [&](soci::session& sql) -> status {
         c = load_call_off(sql, call_off_id);
         if (!c || c->tenant_id != *by.caller->tenant_id) return not_found("call-off");
-        if (auto to = next_state(lifecycle::call_off, c->status, "propose_award"); !to) return to.err();
+        if (auto to = next_state(c->status, call_off_action::propose_award); !to) return to.err();
         for (const auto& b : live_bids(sql, c->id))
             if ((bid_id && b.id == *bid_id) || (!bid_id && b.rank == 1)) chosen = b;
         if (!chosen) return bid_id ? not_found("bid on this call-off") : conflict("no_bids", "the call-off has no ranked bid to award");
         // After a negotiation round the award goes to a shortlisted bid, on its best and final offer.
         if (auto round = load_negotiation(sql, c->id); round && !shortlisted(*round, chosen->id))
-            return conflict("not_shortlisted", "bid " + std::to_string(chosen->id) + " was not shortlisted in the negotiation round", c->status);
+            return conflict("not_shortlisted", "bid " + std::to_string(chosen->id) + " was not shortlisted in the negotiation round", as_string(c->status));
         return ok_status();
     });
     if (!read) return read.err();
@@ -89,7 +89,7 @@ result<award> award_service::propose(const acting& by, std::int64_t call_off_id,
     return db_.transact_value<award>(by.data_scope(), [&](soci::session& sql) -> result<award> {
         auto current = load_call_off(sql, call_off_id, lock_rows(db_.kind()));
         if (!current) return not_found("call-off");
-        auto to = next_state(lifecycle::call_off, current->status, "propose_award");
+        auto to = next_state(current->status, call_off_action::propose_award);
         if (!to) return to.err(); // the other commissioner's award got there first
         // An award that could never be approved within the authority is refused now, not at the last signature.
         if (auto ok = within_authority(sql, current->tenant_id, value,
@@ -99,11 +99,11 @@ result<award> award_service::propose(const acting& by, std::int64_t call_off_id,
         const auto id = insert_award(sql, {current->id, current->tenant_id, chosen->id, chosen->provider_org_id, "award", std::nullopt, value,
                                            block.guaranteed_hours, block.discount_percent},
                                      route, by, clock_);
-        record(sql, *current, {chosen->provider_org_id, "award", id, "propose", std::nullopt, "pending", pounds(value) + " to bid " + std::to_string(chosen->id) + "; " + std::to_string(route.size()) + " approvals" +
+        record(sql, *current, {chosen->provider_org_id, "award", id, "propose", std::nullopt, award_status::pending, pounds(value) + " to bid " + std::to_string(chosen->id) + "; " + std::to_string(route.size()) + " approvals" +
                    (block.guaranteed_hours ? "; block of " + std::to_string(*block.guaranteed_hours) + " hours a week at " +
                                                  std::to_string(block.discount_percent.value_or(0)) + "% off"
                                            : "")}, by, clock_);
-        move_call_off(sql, *current, "propose_award", *to, std::nullopt, by, clock_);
+        move_call_off(sql, *current, call_off_action::propose_award, *to, std::nullopt, by, clock_);
         return *load_award(sql, id);
     });
 }
@@ -111,8 +111,12 @@ result<award> award_service::propose(const acting& by, std::int64_t call_off_id,
 result<award> award_service::decide(const acting& by, std::int64_t award_id, const std::string& decision,
                                     const std::optional<std::string>& comment)
 {
-    if (decision != "approve" && decision != "reject") return invalid("decision", "approve or reject");
-    if (decision == "reject" && (!comment || comment->empty())) return invalid("comment", "say why the award is rejected");
+    const auto verdict = parse<award_action>(decision);
+    if (!verdict) return invalid("decision", "approve or reject");
+    const bool rejecting = *verdict == award_action::reject;
+    // The award's verdict and its step's are the same word in two vocabularies.
+    const approval_action step_verdict = rejecting ? approval_action::reject : approval_action::approve;
+    if (rejecting && (!comment || comment->empty())) return invalid("comment", "say why the award is rejected");
     if (comment && comment->size() > 4000) return invalid("comment", "at most 4000 characters");
     if (!is_council(by)) return forbidden("only the calling council's approvers decide on awards");
     // The authority the council's plugin declares is read before the transaction; the check runs under the lock.
@@ -127,36 +131,36 @@ result<award> award_service::decide(const acting& by, std::int64_t award_id, con
     return db_.transact_value<award>(by.data_scope(), [&](soci::session& sql) -> result<award> {
         auto a = load_award(sql, award_id, lock_rows(db_.kind()));
         if (!a || a->tenant_id != *by.caller->tenant_id) return not_found("award");
-        auto award_to = next_state(lifecycle::award, a->status, decision);
+        auto award_to = next_state(a->status, *verdict);
         if (!award_to) return award_to.err();
         const approval* step = nullptr;
         for (const auto& s : a->approvals)
-            if (s.status == "pending") { step = &s; break; }
-        if (!step) return conflict("illegal_transition", "the award has no approval waiting", a->status);
+            if (s.status == approval_status::pending) { step = &s; break; }
+        if (!step) return conflict("illegal_transition", "the award has no approval waiting", as_string(a->status));
         if (!holds_authority(*by.caller, step->authority))
             return forbidden("approval " + std::to_string(step->step) + " of " + std::to_string(a->approvals.size()) +
                              " needs an approver holding the authority '" + step->authority + "'");
         auto c = load_call_off(sql, a->call_off_id, lock_rows(db_.kind()));
         const std::string at = format_timestamp(clock_.now());
-        auto step_to = next_state(lifecycle::approval, step->status, decision);
+        auto step_to = next_state(step->status, step_verdict);
         if (!step_to) return step_to.err();
-        const std::string& step_status = *step_to;
+        const approval_status step_status = *step_to;
         decide_approval(sql, step->id, step_status, by.actor(), comment, at);
         std::string consulted;
         for (const auto& name : step->in_consultation_with) consulted += (consulted.empty() ? "" : ", ") + name;
-        record(sql, *c, {a->provider_org_id, "award_approval", step->id, decision, step->status, step_status, step->authority + (consulted.empty() ? "" : " in consultation with " + consulted) + (comment ? ": " + *comment : "")}, by, clock_);
+        record(sql, *c, {a->provider_org_id, "award_approval", step->id, step_verdict, step->status, step_status, step->authority + (consulted.empty() ? "" : " in consultation with " + consulted) + (comment ? ": " + *comment : "")}, by, clock_);
         const bool last = step == &a->approvals.back();
         const bool changes_contract = a->kind != "award";
-        if (decision == "reject" && changes_contract) {
+        if (rejecting && changes_contract) {
             if (auto s = reject_change(sql, *a, *c, comment, by, clock_); !s) return s.err();
             return *load_award(sql, a->id);
         }
-        if (decision == "reject") {
+        if (rejecting) {
             set_award_status(sql, a->id, *award_to, at);
-            record(sql, *c, {a->provider_org_id, "award", a->id, "reject", a->status, *award_to, comment}, by, clock_);
-            auto call_off_to = next_state(lifecycle::call_off, c->status, "award_rejected");
+            record(sql, *c, {a->provider_org_id, "award", a->id, award_action::reject, a->status, *award_to, comment}, by, clock_);
+            auto call_off_to = next_state(c->status, call_off_action::award_rejected);
             if (!call_off_to) return call_off_to.err(); // rolls the whole decision back: never an unchecked move
-            move_call_off(sql, *c, "award_rejected", *call_off_to, comment, by, clock_);
+            move_call_off(sql, *c, call_off_action::award_rejected, *call_off_to, comment, by, clock_);
             return *load_award(sql, a->id);
         }
         if (!last) return *load_award(sql, a->id);
@@ -173,7 +177,7 @@ result<award> award_service::decide(const acting& by, std::int64_t award_id, con
             !ok)
             return ok.err();
         set_award_status(sql, a->id, *award_to, at);
-        record(sql, *c, {a->provider_org_id, "award", a->id, "approve", a->status, *award_to, std::nullopt}, by, clock_);
+        record(sql, *c, {a->provider_org_id, "award", a->id, award_action::approve, a->status, *award_to, std::nullopt}, by, clock_);
         auto won = load_bid(sql, a->bid_id);
         contract let;
         let.call_off_id = c->id;
@@ -192,17 +196,17 @@ result<award> award_service::decide(const acting& by, std::int64_t award_id, con
         let.block_guaranteed_hours = a->block_guaranteed_hours;
         let.block_discount_percent = a->block_discount_percent;
         const auto contract_id = insert_contract(sql, let);
-        record(sql, *c, {a->provider_org_id, "contract", contract_id, "create", std::nullopt, "active", pounds(let.value_pence)}, by, clock_);
+        record(sql, *c, {a->provider_org_id, "contract", contract_id, "create", std::nullopt, contract_status::active, pounds(let.value_pence)}, by, clock_);
         for (const auto& b : live_bids(sql, c->id)) {
-            const std::string action = b.id == a->bid_id ? "award" : "lose";
-            auto bid_to = next_state(lifecycle::bid, b.status, action);
+            const bid_action action = b.id == a->bid_id ? bid_action::award : bid_action::lose;
+            auto bid_to = next_state(b.status, action);
             if (!bid_to) continue; // already settled
             set_bid_status(sql, b.id, *bid_to, at);
             record(sql, *c, {b.provider_org_id, "bid", b.id, action, b.status, *bid_to, std::nullopt}, by, clock_);
         }
-        auto call_off_to = next_state(lifecycle::call_off, c->status, "contract");
+        auto call_off_to = next_state(c->status, call_off_action::contract);
         if (!call_off_to) return call_off_to.err();
-        move_call_off(sql, *c, "contract", *call_off_to, std::nullopt, by, clock_);
+        move_call_off(sql, *c, call_off_action::contract, *call_off_to, std::nullopt, by, clock_);
         auto out = load_award(sql, a->id);
         out->contract_id = contract_id;
         return *out;
@@ -214,7 +218,7 @@ result<award> award_service::get(const acting& by, std::int64_t award_id)
     return db_.read_value<award>(by.data_scope(), [&](soci::session& sql) -> result<award> {
         auto a = load_award(sql, award_id);
         if (!a || !is_council(by) || a->tenant_id != *by.caller->tenant_id) return not_found("award");
-        if (a->kind == "award" && a->status == "approved") {
+        if (a->kind == "award" && a->status == award_status::approved) {
             if (auto contract_id = contract_for_award(sql, a->id)) a->contract_id = contract_id;
         }
         return *a;

@@ -41,7 +41,7 @@ award award_from(const soci::row& r)
     a.kind = db::text_of(r, "kind");
     a.contract_id = db::opt_int_of(r, "contract_id");
     a.value_pence = db::int_of(r, "value_pence");
-    a.status = db::text_of(r, "status");
+    a.status = db::enum_of<award_status>(r, "status");
     a.proposed_by = db::text_of(r, "proposed_by");
     a.created_at = db::text_of(r, "created_at");
     a.decided_at = db::opt_text_of(r, "decided_at");
@@ -56,7 +56,7 @@ approval approval_from(const soci::row& r)
     s.id = db::int_of(r, "id");
     s.step = db::int_of(r, "step");
     s.authority = db::text_of(r, "authority");
-    s.status = db::text_of(r, "status");
+    s.status = db::enum_of<approval_status>(r, "status");
     s.decided_by = db::opt_text_of(r, "decided_by");
     s.comment = db::opt_text_of(r, "comment");
     s.decided_at = db::opt_text_of(r, "decided_at");
@@ -105,19 +105,21 @@ std::int64_t insert_award(soci::session& sql, const new_award& a, const std::vec
     return id;
 }
 
-void set_award_status(soci::session& sql, std::int64_t award_id, const std::string& status, const std::string& at)
+void set_award_status(soci::session& sql, std::int64_t award_id, award_status status, const std::string& at)
 {
+    const std::string status_text{to_text(status)};
     long long key = award_id;
-    sql << kSetStatus, soci::use(status), soci::use(at), soci::use(key);
+    sql << kSetStatus, soci::use(status_text), soci::use(at), soci::use(key);
 }
 
-void decide_approval(soci::session& sql, std::int64_t approval_id, const std::string& status, const std::string& decided_by,
+void decide_approval(soci::session& sql, std::int64_t approval_id, approval_status status, const std::string& decided_by,
                      const std::optional<std::string>& comment, const std::string& at)
 {
+    const std::string status_text{to_text(status)};
     long long key = approval_id;
     const std::string comment_v = comment.value_or("");
     soci::indicator comment_i = db::indicator(comment.has_value());
-    sql << kDecideApproval, soci::use(status), soci::use(decided_by), soci::use(comment_v, comment_i), soci::use(at), soci::use(key);
+    sql << kDecideApproval, soci::use(status_text), soci::use(decided_by), soci::use(comment_v, comment_i), soci::use(at), soci::use(key);
 }
 
 std::optional<std::int64_t> award_bid(soci::session& sql, std::int64_t award_id)

@@ -30,9 +30,9 @@ struct new_award {
 std::int64_t insert_award(soci::session& sql, const new_award& a, const std::vector<plugins::approval_step>& route,
                           const identity::acting& by, const clock& now);
 // The caller took `status` from the award lifecycle table.
-void set_award_status(soci::session& sql, std::int64_t award_id, const std::string& status, const std::string& at);
+void set_award_status(soci::session& sql, std::int64_t award_id, award_status status, const std::string& at);
 // One approval step decided (status from the approval lifecycle table), by whom, with any comment.
-void decide_approval(soci::session& sql, std::int64_t approval_id, const std::string& status, const std::string& decided_by,
+void decide_approval(soci::session& sql, std::int64_t approval_id, approval_status status, const std::string& decided_by,
                      const std::optional<std::string>& comment, const std::string& at);
 // The bid an award is for, and the council whose award it is (for the access guard).
 std::optional<std::int64_t> award_bid(soci::session& sql, std::int64_t award_id);

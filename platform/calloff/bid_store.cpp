@@ -43,7 +43,7 @@ bid bid_from(const soci::row& r)
     b.total_pence = db::int_of(r, "total_pence");
     b.earliest_start = db::text_of(r, "earliest_start");
     b.notes = db::text_of(r, "notes");
-    b.status = db::text_of(r, "status");
+    b.status = db::enum_of<bid_status>(r, "status");
     b.score = db::opt_double_of(r, "score");
     b.rank = db::opt_int_of(r, "rank");
     b.submitted_at = db::text_of(r, "submitted_at");
@@ -104,10 +104,11 @@ void update_bid_offer(soci::session& sql, const bid& b)
         soci::use(b.earliest_start), soci::use(b.notes), soci::use(b.updated_at), soci::use(key);
 }
 
-void set_bid_status(soci::session& sql, std::int64_t bid_id, const std::string& status, const std::string& at)
+void set_bid_status(soci::session& sql, std::int64_t bid_id, bid_status status, const std::string& at)
 {
+    const std::string status_text{to_text(status)};
     long long key = bid_id;
-    sql << kSetStatus, soci::use(status), soci::use(at), soci::use(key);
+    sql << kSetStatus, soci::use(status_text), soci::use(at), soci::use(key);
 }
 
 void set_bid_rank(soci::session& sql, std::int64_t bid_id, std::optional<double> score, std::int64_t rank)

@@ -23,7 +23,7 @@ std::int64_t insert_bid(soci::session& sql, const bid& b);
 // The bid's price, earliest start and notes as `b` has them, updated at `b.updated_at`.
 void update_bid_offer(soci::session& sql, const bid& b);
 // The caller took `status` from the bid lifecycle table.
-void set_bid_status(soci::session& sql, std::int64_t bid_id, const std::string& status, const std::string& at);
+void set_bid_status(soci::session& sql, std::int64_t bid_id, bid_status status, const std::string& at);
 // Evaluation: a score from the council's rule and the rank; a bid not scored again keeps its score.
 void set_bid_rank(soci::session& sql, std::int64_t bid_id, std::optional<double> score, std::int64_t rank);
 // The bidding provider, for the access guard.

@@ -18,7 +18,7 @@ boost::json::value to_json(const call_off& c)
     boost::json::object o{{"id", c.id}, {"dps_id", c.dps_id}, {"lot_code", c.lot_code}, {"lead_tenant_id", c.lead_tenant_id},
                           {"tenant_id", c.tenant_id}, {"title", c.title}, {"package", c.package}, {"weights", c.weights},
                           {"starts_on", c.starts_on}, {"duration_weeks", c.duration_weeks}, {"bid_deadline", c.bid_deadline},
-                          {"status", c.status}, {"published_at", opt(c.published_at)}, {"created_at", c.created_at},
+                          {"status", to_text(c.status)}, {"published_at", opt(c.published_at)}, {"created_at", c.created_at},
                           {"updated_at", c.updated_at}};
     if (c.bids_received) o["bids_received"] = *c.bids_received;
     if (c.negotiation_round) o["negotiation"] = to_json(*c.negotiation_round);
@@ -51,7 +51,7 @@ boost::json::value to_json(const bid& b)
     return {{"id", b.id}, {"call_off_id", b.call_off_id}, {"provider_org_id", b.provider_org_id}, {"provider_name", b.provider_name},
             {"hourly_rate_pence", opt(b.hourly_rate_pence)}, {"hours_per_week", opt(b.hours_per_week)},
             {"weekly_cost_pence", opt(b.weekly_cost_pence)}, {"total_pence", b.total_pence}, {"earliest_start", b.earliest_start},
-            {"notes", b.notes}, {"status", b.status},
+            {"notes", b.notes}, {"status", to_text(b.status)},
             {"score", b.score ? boost::json::value(*b.score) : boost::json::value(nullptr)}, {"rank", opt(b.rank)},
             {"submitted_at", b.submitted_at}, {"updated_at", b.updated_at}};
 }
@@ -63,19 +63,19 @@ boost::json::value to_json(const award& a)
         boost::json::array consulted;
         for (const auto& c : s.in_consultation_with) consulted.emplace_back(c);
         steps.push_back({{"step", s.step}, {"authority", s.authority}, {"in_consultation_with", std::move(consulted)},
-                         {"status", s.status}, {"decided_by", opt(s.decided_by)}, {"comment", opt(s.comment)},
+                         {"status", to_text(s.status)}, {"decided_by", opt(s.decided_by)}, {"comment", opt(s.comment)},
                          {"decided_at", opt(s.decided_at)}});
     }
     return {{"id", a.id}, {"call_off_id", a.call_off_id}, {"tenant_id", a.tenant_id}, {"bid_id", a.bid_id},
             {"provider_org_id", a.provider_org_id}, {"kind", a.kind}, {"contract_id", opt(a.contract_id)},
-            {"value_pence", a.value_pence}, {"status", a.status}, {"proposed_by", a.proposed_by}, {"created_at", a.created_at},
+            {"value_pence", a.value_pence}, {"status", to_text(a.status)}, {"proposed_by", a.proposed_by}, {"created_at", a.created_at},
             {"decided_at", opt(a.decided_at)}, {"approvals", std::move(steps)},
             {"block_guaranteed_hours", opt(a.block_guaranteed_hours)}, {"block_discount_percent", opt(a.block_discount_percent)}};
 }
 
 boost::json::value to_json(const contract_change& c)
 {
-    return {{"id", c.id}, {"contract_id", c.contract_id}, {"award_id", opt(c.award_id)}, {"kind", c.kind}, {"status", c.status},
+    return {{"id", c.id}, {"contract_id", c.contract_id}, {"award_id", opt(c.award_id)}, {"kind", c.kind}, {"status", to_text(c.status)},
             {"effective_on", c.effective_on},
             {"before", {{"hourly_rate_pence", opt(c.hourly_rate_before)}, {"hours_per_week", opt(c.hours_before)},
                         {"weekly_cost_pence", opt(c.weekly_cost_before)}, {"block_guaranteed_hours", opt(c.block_hours_before)},
@@ -102,7 +102,7 @@ boost::json::value to_json(const contract& c)
             {"tenant_id", c.tenant_id}, {"provider_org_id", c.provider_org_id}, {"provider_name", c.provider_name},
             {"hourly_rate_pence", opt(c.hourly_rate_pence)}, {"hours_per_week", opt(c.hours_per_week)},
             {"weekly_cost_pence", opt(c.weekly_cost_pence)}, {"starts_on", c.starts_on}, {"ends_on", c.ends_on},
-            {"value_pence", c.value_pence}, {"status", c.status}, {"created_at", c.created_at}, {"updated_at", c.updated_at},
+            {"value_pence", c.value_pence}, {"status", to_text(c.status)}, {"created_at", c.created_at}, {"updated_at", c.updated_at},
             {"lot_code", c.lot_code}, {"block_guaranteed_hours", opt(c.block_guaranteed_hours)},
             {"block_discount_percent", opt(c.block_discount_percent)}};
     // The rate paid: the agreed hourly rate less any block discount.

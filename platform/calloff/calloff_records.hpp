@@ -1,6 +1,8 @@
 // Values of stage two: call-offs, bids, awards with their approvals, contracts and spot purchases.
 #pragma once
 
+#include "calloff/states.hpp"
+
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
@@ -26,7 +28,8 @@ struct call_off {
     boost::json::object package, weights;
     std::string starts_on;
     std::int64_t duration_weeks = 0;
-    std::string bid_deadline, status;
+    std::string bid_deadline;
+    call_off_status status = call_off_status::draft;
     std::optional<std::string> published_at;
     std::string created_at, updated_at;
     std::optional<std::int64_t> bids_received; // for the calling council: how many live bids (sealed or not)
@@ -48,7 +51,8 @@ struct bid {
     std::string provider_name;
     std::optional<std::int64_t> hourly_rate_pence, hours_per_week, weekly_cost_pence;
     std::int64_t total_pence = 0;
-    std::string earliest_start, notes, status;
+    std::string earliest_start, notes;
+    bid_status status = bid_status::submitted;
     std::optional<double> score;
     std::optional<std::int64_t> rank;
     std::string submitted_at, updated_at;
@@ -58,7 +62,7 @@ struct approval {
     std::int64_t id = 0, step = 0;
     std::string authority;
     std::vector<std::string> in_consultation_with;
-    std::string status;
+    approval_status status = approval_status::pending;
     std::optional<std::string> decided_by, comment, decided_at;
 };
 
@@ -67,7 +71,8 @@ struct award {
     std::string kind;
     std::optional<std::int64_t> contract_id;
     std::int64_t value_pence = 0;
-    std::string status, proposed_by, created_at;
+    award_status status = award_status::pending;
+    std::string proposed_by, created_at;
     std::optional<std::string> decided_at;
     std::vector<approval> approvals;
     std::optional<std::int64_t> block_guaranteed_hours, block_discount_percent; // a block arrangement proposed with the award
@@ -78,7 +83,9 @@ struct award {
 struct contract_change {
     std::int64_t id = 0, contract_id = 0;
     std::optional<std::int64_t> award_id;
-    std::string kind, status, effective_on;
+    std::string kind;
+    change_status status = change_status::pending;
+    std::string effective_on;
     std::optional<std::int64_t> hourly_rate_before, hourly_rate_after, hours_before, hours_after, weekly_cost_before,
         weekly_cost_after, block_hours_before, block_hours_after, block_discount_before, block_discount_after;
     std::string ends_on_before, ends_on_after;
@@ -94,7 +101,8 @@ struct contract {
     std::optional<std::int64_t> hourly_rate_pence, hours_per_week, weekly_cost_pence;
     std::string starts_on, ends_on;
     std::int64_t value_pence = 0;
-    std::string status, created_at, updated_at;
+    contract_status status = contract_status::active;
+    std::string created_at, updated_at;
     std::optional<std::int64_t> block_guaranteed_hours, block_discount_percent;
     std::string lot_code;
     std::optional<std::vector<contract_change>> changes; // filled when one contract is read

@@ -94,9 +94,9 @@ result<call_off> calloff_service::create(const acting& by, std::int64_t dps_id, 
         auto d = purchasing::store::load_dps(sql, dps_id);
         if (!d || !purchasing::visible_to(*d, by)) return not_found("DPS");
         const std::string today = london_date(clock_.now());
-        if (d->status != "open" || today > d->term_ends_on)
-            return conflict("illegal_transition", "cannot call off from a DPS that is " + (d->status == "open" ? "past its term" : d->status),
-                            d->status);
+        if (d->status != purchasing::dps_status::open || today > d->term_ends_on)
+            return conflict("illegal_transition", "cannot call off from a DPS that is " + (d->status == purchasing::dps_status::open ? "past its term" : as_string(d->status)),
+                            as_string(d->status));
         auto lot = purchasing::store::load_lot(sql, dps_id, in.lot_code);
         if (!lot) return make_error(error_kind::not_found, "not_found", "the DPS has no lot '" + in.lot_code + "'");
         if (tenant != d->tenant_id) {
@@ -121,7 +121,7 @@ result<call_off> calloff_service::create(const acting& by, std::int64_t dps_id, 
         draft.created_at = format_timestamp(clock_.now());
         const auto id = insert_call_off(sql, draft);
         auto c = load_call_off(sql, id);
-        record(sql, *c, {std::nullopt, "call_off", id, "create", std::nullopt, "draft", std::nullopt}, by, clock_);
+        record(sql, *c, {std::nullopt, "call_off", id, "create", std::nullopt, call_off_status::draft, std::nullopt}, by, clock_);
         return *c;
     });
 }
@@ -131,13 +131,13 @@ result<call_off> calloff_service::publish(const acting& by, std::int64_t call_of
     return db_.transact_value<call_off>(by.data_scope(), [&](soci::session& sql) -> result<call_off> {
         auto c = load_call_off(sql, call_off_id, lock_rows(db_.kind()));
         if (!c || !owns(by, *c)) return not_found("call-off");
-        auto to = next_state(lifecycle::call_off, c->status, "publish");
+        auto to = next_state(c->status, call_off_action::publish);
         if (!to) return to.err();
         const std::string at = format_timestamp(clock_.now());
         if (c->bid_deadline <= at) return conflict("deadline_passed", "the bid deadline " + c->bid_deadline + " has passed; draft a new call-off");
         set_published(sql, c->id, at);
         c->published_at = at;
-        move_call_off(sql, *c, "publish", *to, std::nullopt, by, clock_);
+        move_call_off(sql, *c, call_off_action::publish, *to, std::nullopt, by, clock_);
         c->bids_received = 0;
         return *c;
     });
@@ -180,7 +180,7 @@ result<bid> calloff_service::submit_bid(const acting& by, std::int64_t call_off_
     return db_.transact_value<bid>(by.data_scope(), [&](soci::session& sql) -> result<bid> {
         auto c = load_call_off(sql, call_off_id);
         if (!c || !visible_to(sql, *c, by)) return not_found("call-off");
-        if (c->status != "open") return conflict("illegal_transition", "cannot bid on a call-off that is " + c->status, c->status);
+        if (c->status != call_off_status::open) return conflict("illegal_transition", "cannot bid on a call-off that is " + as_string(c->status), as_string(c->status));
         const std::string at = format_timestamp(clock_.now());
         if (at >= c->bid_deadline) return conflict("deadline_passed", "the bid deadline " + c->bid_deadline + " has passed");
         auto p = price(offered(in), c->duration_weeks);
@@ -193,7 +193,7 @@ result<bid> calloff_service::submit_bid(const acting& by, std::int64_t call_off_
         made.provider_org_id = provider;
         made.submitted_at = at;
         const auto id = insert_bid(sql, made);
-        record(sql, *c, {provider, "bid", id, "submit", std::nullopt, "submitted", std::nullopt}, by, clock_);
+        record(sql, *c, {provider, "bid", id, "submit", std::nullopt, bid_status::submitted, std::nullopt}, by, clock_);
         return *load_bid(sql, id);
     });
 }
@@ -209,15 +209,15 @@ result<bid> calloff_service::amend_bid(const acting& by, std::int64_t bid_id, co
         auto c = load_call_off(sql, b->call_off_id);
         if (!c || !visible_to(sql, *c, by)) return not_found("call-off");
         const std::string at = format_timestamp(clock_.now());
-        std::string action = "amend";
-        if (c->status == "negotiating") {
+        bid_action action = bid_action::amend;
+        if (c->status == call_off_status::negotiating) {
             // The negotiation round: only a shortlisted bid changes, as a best and final offer, until the round's deadline.
             auto n = load_negotiation(sql, c->id);
             if (auto open = in_round(n, b->id, at, "amended"); !open) return open.err();
-            action = "bafo";
-        } else if (c->status != "open" || at >= c->bid_deadline)
+            action = bid_action::bafo;
+        } else if (c->status != call_off_status::open || at >= c->bid_deadline)
             return conflict("deadline_passed", "bids can be amended only until the deadline " + c->bid_deadline);
-        auto to = next_state(lifecycle::bid, b->status, action);
+        auto to = next_state(b->status, action);
         if (!to) return to.err();
         auto p = price(offered(in), c->duration_weeks);
         if (!p) return p.err();
@@ -240,11 +240,11 @@ result<bid> calloff_service::withdraw_bid(const acting& by, std::int64_t bid_id)
         auto c = load_call_off(sql, b->call_off_id);
         if (!c || !visible_to(sql, *c, by)) return not_found("call-off");
         const std::string at = format_timestamp(clock_.now());
-        if (c->status == "negotiating") {
+        if (c->status == call_off_status::negotiating) {
             if (auto open = in_round(load_negotiation(sql, c->id), b->id, at, "withdrawn"); !open) return open.err();
-        } else if (c->status != "open" || at >= c->bid_deadline)
+        } else if (c->status != call_off_status::open || at >= c->bid_deadline)
             return conflict("deadline_passed", "bids can be withdrawn only until the deadline " + c->bid_deadline);
-        auto to = next_state(lifecycle::bid, b->status, "withdraw");
+        auto to = next_state(b->status, bid_action::withdraw);
         if (!to) return to.err();
         set_bid_status(sql, b->id, *to, at);
         record(sql, *c, {b->provider_org_id, "bid", b->id, "withdraw", b->status, *to, std::nullopt}, by, clock_);
@@ -268,7 +268,7 @@ result<bid_list> calloff_service::bids(const acting& by, std::int64_t call_off_i
         if (!c || !owns(by, *c)) return not_found("call-off");
         bid_list out;
         out.count = count_live_bids(sql, c->id);
-        out.sealed = bids_sealed(*c, c->status == "negotiating" ? load_negotiation(sql, c->id) : std::nullopt, format_timestamp(clock_.now()));
+        out.sealed = bids_sealed(*c, c->status == call_off_status::negotiating ? load_negotiation(sql, c->id) : std::nullopt, format_timestamp(clock_.now()));
         if (!out.sealed) out.bids = live_bids(sql, c->id);
         return out;
     });
@@ -286,14 +286,14 @@ result<bid_list> calloff_service::evaluate(const acting& by, std::int64_t call_o
         c = load_call_off(sql, call_off_id);
         if (!c || !owns(by, *c)) return not_found("call-off");
         live = live_bids(sql, c->id);
-        if (c->status == "negotiating") round = load_negotiation(sql, c->id);
+        if (c->status == call_off_status::negotiating) round = load_negotiation(sql, c->id);
         return ok_status();
     });
     if (!read) return read.err();
-    if (c->status != "draft" && bids_sealed(*c, round, format_timestamp(clock_.now())))
+    if (c->status != call_off_status::draft && bids_sealed(*c, round, format_timestamp(clock_.now())))
         return conflict("bids_sealed", round ? "best and final offers stay sealed until the round's deadline " + round->bafo_deadline
                                              : "bids stay sealed until the deadline " + c->bid_deadline);
-    if (auto to = next_state(lifecycle::call_off, c->status, "evaluate"); !to) return to.err();
+    if (auto to = next_state(c->status, call_off_action::evaluate); !to) return to.err();
     auto rescored = [&](const bid& b) { return !round || shortlisted(*round, b.id); };
     auto slug = identity::tenant_slug(db_, c->tenant_id);
     if (!slug) return slug.err();
@@ -312,13 +312,13 @@ result<bid_list> calloff_service::evaluate(const acting& by, std::int64_t call_o
     return db_.transact_value<bid_list>(by.data_scope(), [&](soci::session& sql) -> result<bid_list> {
         auto current = load_call_off(sql, call_off_id, lock_rows(db_.kind()));
         if (!current) return not_found("call-off");
-        auto to = next_state(lifecycle::call_off, current->status, "evaluate");
+        auto to = next_state(current->status, call_off_action::evaluate);
         if (!to) return to.err();
         std::int64_t rank = 0;
         for (const auto& [score, b] : scored) set_bid_rank(sql, b->id, score, ++rank);
         for (const auto& b : live) // not shortlisted: ranked after the best and final offers, in their earlier order
             if (!rescored(b)) set_bid_rank(sql, b.id, std::nullopt, ++rank);
-        move_call_off(sql, *current, "evaluate", *to,
+        move_call_off(sql, *current, call_off_action::evaluate, *to,
                       std::to_string(scored.size()) + (round ? " best and final offers" : " bids") + " scored by " + *slug + "'s score_bid",
                       by, clock_);
         bid_list out;
@@ -337,23 +337,23 @@ result<spot_purchase> calloff_service::close_unfilled(const acting& by, std::int
         auto c = load_call_off(sql, call_off_id, lock_rows(db_.kind()));
         if (!c || !owns(by, *c)) return not_found("call-off");
         const std::string at = format_timestamp(clock_.now());
-        if (c->status == "open" && at < c->bid_deadline)
+        if (c->status == call_off_status::open && at < c->bid_deadline)
             return conflict("bids_sealed", "a call-off open for bids closes unfilled only after its deadline " + c->bid_deadline);
-        if (c->status == "negotiating")
+        if (c->status == call_off_status::negotiating)
             if (auto n = load_negotiation(sql, c->id); bids_sealed(*c, n, at))
                 return conflict("bids_sealed", "a call-off in negotiation closes unfilled only after the best and final offers are in, at " +
                                                    (n ? n->bafo_deadline : c->bid_deadline));
-        auto to = next_state(lifecycle::call_off, c->status, "close_unfilled");
+        auto to = next_state(c->status, call_off_action::close_unfilled);
         if (!to) return to.err();
         spot_purchase spot{0, c->id, c->tenant_id, in.provider_name, in.hourly_rate_pence, in.hours_per_week, in.cost_pence, at};
         spot.id = insert_spot_purchase(sql, spot);
         for (const auto& b : live_bids(sql, c->id)) {
-            auto bid_to = next_state(lifecycle::bid, b.status, "lose");
+            auto bid_to = next_state(b.status, bid_action::lose);
             if (!bid_to) return bid_to.err();
             set_bid_status(sql, b.id, *bid_to, at);
             record(sql, *c, {b.provider_org_id, "bid", b.id, "lose", b.status, *bid_to, std::string{"the call-off closed unfilled"}}, by, clock_);
         }
-        move_call_off(sql, *c, "close_unfilled", *to, in.reason.value_or("spot purchase from " + in.provider_name), by, clock_);
+        move_call_off(sql, *c, call_off_action::close_unfilled, *to, in.reason.value_or("spot purchase from " + in.provider_name), by, clock_);
         record(sql, *c, {std::nullopt, "spot_purchase", spot.id, "record", std::nullopt, "recorded", std::nullopt}, by, clock_);
         return spot;
     });
@@ -371,8 +371,8 @@ result<call_off> calloff_service::negotiate(const acting& by, std::int64_t call_
         auto c = load_call_off(sql, call_off_id, lock_rows(db_.kind()));
         if (!c || !owns(by, *c)) return not_found("call-off");
         if (auto held = load_negotiation(sql, c->id))
-            return conflict("negotiation_held", "a call-off has one negotiation round; this one's opened at " + held->opened_at, c->status);
-        auto to = next_state(lifecycle::call_off, c->status, "negotiate");
+            return conflict("negotiation_held", "a call-off has one negotiation round; this one's opened at " + held->opened_at, as_string(c->status));
+        auto to = next_state(c->status, call_off_action::negotiate);
         if (!to) return to.err();
         if (in.bafo_deadline.substr(0, 10) > c->starts_on)
             return invalid("bafo_deadline", "must not be after the package's start date " + c->starts_on);
@@ -382,12 +382,12 @@ result<call_off> calloff_service::negotiate(const acting& by, std::int64_t call_
         if (listed.size() != wanted.size()) return invalid("bid_ids", "each must be a live bid on this call-off");
         const auto round = insert_negotiation(sql, *c, negotiation{0, deadline, by.actor(), now, {}, std::nullopt});
         for (const auto& b : listed) {
-            auto bid_to = next_state(lifecycle::bid, b.status, "shortlist");
+            auto bid_to = next_state(b.status, bid_action::shortlist);
             if (!bid_to) return bid_to.err();
             insert_shortlisted(sql, round, b);
             record(sql, *c, {b.provider_org_id, "bid", b.id, "shortlist", b.status, *bid_to, "best and final offer by " + deadline}, by, clock_);
         }
-        move_call_off(sql, *c, "negotiate", *to,
+        move_call_off(sql, *c, call_off_action::negotiate, *to,
                       std::to_string(listed.size()) + " bids shortlisted; best and final offers by " + deadline, by, clock_);
         c->bids_received = count_live_bids(sql, c->id);
         c->negotiation_round = load_negotiation(sql, c->id);
@@ -401,7 +401,7 @@ result<std::vector<decision>> calloff_service::history(const acting& by, std::in
         auto c = load_call_off(sql, call_off_id);
         if (!c || !owns(by, *c)) return not_found("call-off");
         const bool sealed =
-            bids_sealed(*c, c->status == "negotiating" ? load_negotiation(sql, c->id) : std::nullopt, format_timestamp(clock_.now()));
+            bids_sealed(*c, c->status == call_off_status::negotiating ? load_negotiation(sql, c->id) : std::nullopt, format_timestamp(clock_.now()));
         auto out = decisions_of(sql, c->id);
         for (auto& d : out)
             if (sealed && d.entity_type == "bid" && provider_move(d.action)) d.actor = "provider (sealed)";

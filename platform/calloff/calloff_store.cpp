@@ -83,7 +83,7 @@ call_off call_off_from(const soci::row& r)
     c.starts_on = db::text_of(r, "starts_on");
     c.duration_weeks = db::int_of(r, "duration_weeks");
     c.bid_deadline = db::text_of(r, "bid_deadline");
-    c.status = db::text_of(r, "status");
+    c.status = db::enum_of<call_off_status>(r, "status");
     c.published_at = db::opt_text_of(r, "published_at");
     c.created_at = db::text_of(r, "created_at");
     c.updated_at = db::text_of(r, "updated_at");
@@ -192,7 +192,7 @@ bool visible_to(soci::session& sql, const call_off& c, const identity::acting& b
 {
     if (!by.caller) return true;
     if (by.caller->tenant_id) return *by.caller->tenant_id == c.tenant_id;
-    if (by.caller->provider_org_id) return c.status != "draft" && admitted(sql, c.lot_id, *by.caller->provider_org_id);
+    if (by.caller->provider_org_id) return c.status != call_off_status::draft && admitted(sql, c.lot_id, *by.caller->provider_org_id);
     return false; // operators do not read councils' business data
 }
 
@@ -212,7 +212,7 @@ std::optional<negotiation> load_negotiation(soci::session& sql, std::int64_t cal
 
 std::optional<negotiation> load_negotiation(soci::session& sql, const call_off& c)
 {
-    if (c.status == "draft" || c.status == "open") return std::nullopt;
+    if (c.status == call_off_status::draft || c.status == call_off_status::open) return std::nullopt;
     return load_negotiation(sql, c.id);
 }
 
@@ -244,9 +244,9 @@ bool provider_shortlisted(soci::session& sql, std::int64_t round_id, std::int64_
 
 bool bids_sealed(const call_off& c, const std::optional<negotiation>& n, const std::string& now)
 {
-    if (c.status == "draft") return true;
-    if (c.status == "open") return now < c.bid_deadline;
-    if (c.status == "negotiating") return !n || now < n->bafo_deadline;
+    if (c.status == call_off_status::draft) return true;
+    if (c.status == call_off_status::open) return now < c.bid_deadline;
+    if (c.status == call_off_status::negotiating) return !n || now < n->bafo_deadline;
     return false;
 }
 
@@ -263,20 +263,20 @@ std::int64_t insert_spot_purchase(soci::session& sql, const spot_purchase& s)
 void record(soci::session& sql, const call_off& c, const new_decision& m, const identity::acting& by, const clock& now)
 {
     long long call_off_key = c.id, tenant = c.tenant_id, entity = m.entity_id, provider_v = m.provider.value_or(0);
-    const std::string from_v = m.from.value_or(""), reason_v = m.reason.value_or("");
+    const std::string from_v = m.from ? m.from->text : std::string{}, reason_v = m.reason.value_or("");
     soci::indicator provider_i = db::indicator(m.provider.has_value()), from_i = db::indicator(m.from.has_value()), reason_i = db::indicator(m.reason.has_value());
     const std::string actor = by.actor(), at = format_timestamp(now.now());
     sql << kInsertDecision, soci::use(call_off_key), soci::use(tenant), soci::use(provider_v, provider_i), soci::use(m.entity_type),
-        soci::use(entity), soci::use(m.action), soci::use(from_v, from_i), soci::use(m.to), soci::use(reason_v, reason_i),
+        soci::use(entity), soci::use(m.action.text), soci::use(from_v, from_i), soci::use(m.to.text), soci::use(reason_v, reason_i),
         soci::use(actor), soci::use(at);
-    boost::json::object payload{{"action", m.action}, {"to", m.to}, {"call_off_id", c.id}};
-    if (m.from) payload["from"] = *m.from;
+    boost::json::object payload{{"action", m.action.text}, {"to", m.to.text}, {"call_off_id", c.id}};
+    if (m.from) payload["from"] = m.from->text;
     if (m.reason) payload["reason"] = *m.reason;
     // A provider's own acts are audited under the provider (row-level security keeps them its own);
     // a council's under the calling council.
     const bool by_provider = by.caller && by.caller->provider_org_id;
     audit::record(sql, audit::entry{actor, by_provider ? std::nullopt : std::optional<std::int64_t>{c.tenant_id}, m.provider,
-                                    m.entity_type + "." + m.action, m.entity_type, std::to_string(m.entity_id), by.request_id,
+                                    m.entity_type + "." + m.action.text, m.entity_type, std::to_string(m.entity_id), by.request_id,
                                     boost::json::serialize(payload), now.now()});
 }
 
@@ -289,15 +289,16 @@ std::vector<decision> decisions_of(soci::session& sql, std::int64_t call_off_id)
     return out;
 }
 
-void move_call_off(soci::session& sql, call_off& c, const std::string& action, const std::string& to,
+void move_call_off(soci::session& sql, call_off& c, call_off_action action, call_off_status to,
                    const std::optional<std::string>& reason, const identity::acting& by, const clock& now)
 {
-    const std::string from = c.status, at = format_timestamp(now.now());
+    const call_off_status from = c.status;
+    const std::string at = format_timestamp(now.now()), to_text{as_string(to)};
     long long key = c.id;
-    sql << kSetStatus, soci::use(to), soci::use(at), soci::use(key);
+    sql << kSetStatus, soci::use(to_text), soci::use(at), soci::use(key);
     c.status = to;
     c.updated_at = at;
-    record(sql, c, new_decision{std::nullopt, "call_off", c.id, action, from, to, reason}, by, now);
+    record(sql, c, new_decision{std::nullopt, "call_off", c.id, as_string(action), as_string(from), to_text, reason}, by, now);
 }
 
 } // namespace dps::calloff::store

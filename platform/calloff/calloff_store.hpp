@@ -62,9 +62,9 @@ struct new_decision {
     std::optional<std::int64_t> provider;
     std::string entity_type;
     std::int64_t entity_id = 0;
-    std::string action;
-    std::optional<std::string> from;
-    std::string to;
+    word action;
+    std::optional<word> from;
+    word to;
     std::optional<std::string> reason;
 };
 // Records the move and its audit entry, in the caller's transaction.
@@ -73,7 +73,7 @@ void record(soci::session& sql, const call_off& c, const new_decision& m, const 
 std::vector<decision> decisions_of(soci::session& sql, std::int64_t call_off_id);
 
 // Moves a call-off's status (the caller took `to` from its lifecycle table) and records it.
-void move_call_off(soci::session& sql, call_off& c, const std::string& action, const std::string& to,
+void move_call_off(soci::session& sql, call_off& c, call_off_action action, call_off_status to,
                    const std::optional<std::string>& reason, const identity::acting& by, const clock& now);
 
 } // namespace dps::calloff::store

@@ -35,7 +35,7 @@ std::string later(const std::string& a, const std::string& b) { return a < b ? b
 std::string earlier(const std::string& a, const std::string& b) { return a < b ? a : b; }
 
 // A change row with the terms before (the contract) and after; decided at once unless pending.
-contract_change change_of(const contract& c, std::optional<std::int64_t> award_id, const std::string& kind, const std::string& status,
+contract_change change_of(const contract& c, std::optional<std::int64_t> award_id, const std::string& kind, change_status status,
                           const std::string& effective_on, const contract_terms& after, std::int64_t value_after,
                           const std::optional<std::string>& reason, const acting& by, const clock& now)
 {
@@ -62,7 +62,7 @@ contract_change change_of(const contract& c, std::optional<std::int64_t> award_i
     ch.reason = reason;
     ch.requested_by = by.actor();
     ch.created_at = format_timestamp(now.now());
-    if (status != "pending") ch.decided_at = ch.created_at;
+    if (status != change_status::pending) ch.decided_at = ch.created_at;
     return ch;
 }
 
@@ -126,11 +126,11 @@ status contract_service::settle()
         for (auto id : due) {
             auto c = load_contract(sql, id, lock_rows(db_.kind()));
             if (!c || c->ends_on >= today) continue;
-            auto to = next_state(lifecycle::contract, c->status, "end");
+            auto to = next_state(c->status, contract_action::end);
             if (!to) continue; // another reader ended it first
             set_contract_status(sql, id, *to, format_timestamp(clock_.now()));
             auto co = load_call_off(sql, c->call_off_id);
-            record(sql, *co, {c->provider_org_id, "contract", id, "end", c->status, *to, "the contract's term ended on " + c->ends_on}, system, clock_);
+            record(sql, *co, {c->provider_org_id, "contract", id, contract_action::end, c->status, *to, "the contract's term ended on " + c->ends_on}, system, clock_);
         }
         return ok_status();
     });
@@ -158,7 +158,7 @@ result<award> contract_service::vary(const acting& by, std::int64_t contract_id,
     });
     if (!read) return read.err();
     const contract& c = *before;
-    if (c.status != "active") return conflict("illegal_transition", "cannot vary a contract that is " + c.status, c.status);
+    if (c.status != contract_status::active) return conflict("illegal_transition", "cannot vary a contract that is " + as_string(c.status), as_string(c.status));
 
     const bool hourly = c.hourly_rate_pence.has_value();
     if (hourly && in.weekly_cost_pence) return invalid("weekly_cost_pence", "the contract is priced by the hour: vary hourly_rate_pence or hours_per_week");
@@ -225,8 +225,8 @@ result<award> contract_service::vary(const acting& by, std::int64_t contract_id,
     return db_.transact_value<award>(by.data_scope(), [&](soci::session& sql) -> result<award> {
         auto current = load_contract(sql, contract_id, lock_rows(db_.kind()));
         if (!current) return not_found("contract");
-        if (current->status != "active")
-            return conflict("illegal_transition", "cannot vary a contract that is " + current->status, current->status);
+        if (current->status != contract_status::active)
+            return conflict("illegal_transition", "cannot vary a contract that is " + as_string(current->status), as_string(current->status));
         if (current->updated_at != c.updated_at) return conflict("contract_changed", "the contract changed while the variation was prepared; try again");
         if (change_pending(sql, contract_id))
             return conflict("change_pending", "a variation or extension of this contract is awaiting approval; decide it first");
@@ -240,11 +240,11 @@ result<award> contract_service::vary(const acting& by, std::int64_t contract_id,
         auto co = load_call_off(sql, c.call_off_id);
         const auto award_id = insert_award(sql, {c.call_off_id, c.tenant_id, bid_id, c.provider_org_id, kind, c.id, value, std::nullopt, std::nullopt},
                                            route, by, clock_);
-        const auto change_id = insert_change(sql, c, change_of(c, award_id, kind, "pending", effective, to, value, in.reason, by, clock_));
+        const auto change_id = insert_change(sql, c, change_of(c, award_id, kind, change_status::pending, effective, to, value, in.reason, by, clock_));
         const std::string summary = pounds(c.value_pence) + " to " + pounds(value) + " from " + effective + "; " +
                                     std::to_string(route.size()) + " approvals";
-        record(sql, *co, {c.provider_org_id, "contract_change", change_id, "propose_" + kind, std::nullopt, "pending", in.reason ? summary + ": " + *in.reason : summary}, by, clock_);
-        record(sql, *co, {c.provider_org_id, "award", award_id, "propose", std::nullopt, "pending", kind + " of contract " + std::to_string(c.id) + ", " + summary}, by, clock_);
+        record(sql, *co, {c.provider_org_id, "contract_change", change_id, "propose_" + kind, std::nullopt, change_status::pending, in.reason ? summary + ": " + *in.reason : summary}, by, clock_);
+        record(sql, *co, {c.provider_org_id, "award", award_id, "propose", std::nullopt, award_status::pending, kind + " of contract " + std::to_string(c.id) + ", " + summary}, by, clock_);
         return *load_award(sql, award_id);
     });
 }
@@ -304,7 +304,7 @@ result<contract> contract_service::apply_uplift(const acting& by, std::int64_t c
     return db_.transact_value<contract>(by.data_scope(), [&](soci::session& sql) -> result<contract> {
         auto c = load_contract(sql, contract_id, lock_rows(db_.kind()));
         if (!c) return not_found("contract");
-        if (c->status != "active") return conflict("illegal_transition", "cannot uplift a contract that is " + c->status, c->status);
+        if (c->status != contract_status::active) return conflict("illegal_transition", "cannot uplift a contract that is " + as_string(c->status), as_string(c->status));
         if (date <= c->starts_on || date > c->ends_on)
             return unprocessable("uplift_outside_term", "an uplift must take effect after the contract starts (" + c->starts_on +
                                                             ") and by its end (" + c->ends_on + ")");
@@ -327,12 +327,12 @@ result<contract> contract_service::apply_uplift(const acting& by, std::int64_t c
                 !ok)
                 return ok.err();
         }
-        const auto change_id = insert_change(sql, *c, change_of(*c, std::nullopt, "uplift", "applied", date, to, value, std::nullopt, by, clock_));
+        const auto change_id = insert_change(sql, *c, change_of(*c, std::nullopt, "uplift", change_status::applied, date, to, value, std::nullopt, by, clock_));
         write_terms(sql, c->id, to, value, c->status, format_timestamp(clock_.now()));
         auto co = load_call_off(sql, c->call_off_id);
         const std::string summary = "hourly rate " + pounds(*c->hourly_rate_pence) + " to " + pounds(new_rate) + " from " + date +
                                     "; value " + pounds(c->value_pence) + " to " + pounds(value);
-        record(sql, *co, {c->provider_org_id, "contract_change", change_id, "uplift", std::nullopt, "applied", summary}, by, clock_);
+        record(sql, *co, {c->provider_org_id, "contract_change", change_id, "uplift", std::nullopt, change_status::applied, summary}, by, clock_);
         record(sql, *co, {c->provider_org_id, "contract", c->id, "uplift", c->status, c->status, summary}, by, clock_);
         auto out = load_contract(sql, contract_id);
         out->changes = contract_changes(sql, contract_id);
@@ -346,8 +346,8 @@ status apply_approved_change(soci::session& sql, db::backend kind, const award& 
     auto change = change_for_award(sql, a.id);
     auto c = a.contract_id ? load_contract(sql, *a.contract_id, lock_rows(kind)) : std::nullopt;
     if (!change || !c) return make_error(error_kind::internal, "internal", "a variation without its contract change");
-    if (c->status != "active")
-        return conflict("illegal_transition", "the contract is " + c->status + "; it can no longer be varied", c->status);
+    if (c->status != contract_status::active)
+        return conflict("illegal_transition", "the contract is " + as_string(c->status) + "; it can no longer be varied", as_string(c->status));
     if (c->value_pence != change->value_before_pence || c->ends_on != change->ends_on_before)
         return conflict("contract_changed", "the contract changed after the " + a.kind + " was proposed; reject it and propose again");
     const std::int64_t increase = change->value_after_pence - change->value_before_pence;
@@ -358,34 +358,34 @@ status apply_approved_change(soci::session& sql, db::backend kind, const award& 
             return ok;
     const contract_terms to{change->hourly_rate_after, change->hours_after, change->weekly_cost_after, change->block_hours_after,
                             change->block_discount_after, change->ends_on_after};
-    write_terms(sql, c->id, to, change->value_after_pence, "active", format_timestamp(now.now()));
-    auto change_to = next_state(lifecycle::contract_change, change->status, "apply");
+    write_terms(sql, c->id, to, change->value_after_pence, contract_status::active, format_timestamp(now.now()));
+    auto change_to = next_state(change->status, change_action::apply);
     if (!change_to) return change_to.err();
-    auto award_to = next_state(lifecycle::award, a.status, "approve");
+    auto award_to = next_state(a.status, award_action::approve);
     if (!award_to) return award_to.err();
     const std::string at = format_timestamp(now.now());
     set_change_status(sql, change->id, *change_to, at);
     set_award_status(sql, a.id, *award_to, at);
-    record(sql, co, {a.provider_org_id, "award", a.id, "approve", a.status, *award_to, std::nullopt}, by, now);
+    record(sql, co, {a.provider_org_id, "award", a.id, award_action::approve, a.status, *award_to, std::nullopt}, by, now);
     const std::string summary = pounds(change->value_before_pence) + " to " + pounds(change->value_after_pence) + " from " + change->effective_on;
-    record(sql, co, {a.provider_org_id, "contract_change", change->id, "apply", change->status, *change_to, summary}, by, now);
-    record(sql, co, {a.provider_org_id, "contract", c->id, a.kind == "extension" ? "extend" : "vary", c->status, "active", summary}, by, now);
+    record(sql, co, {a.provider_org_id, "contract_change", change->id, change_action::apply, change->status, *change_to, summary}, by, now);
+    record(sql, co, {a.provider_org_id, "contract", c->id, a.kind == "extension" ? "extend" : "vary", c->status, contract_status::active, summary}, by, now);
     return ok_status();
 }
 
 status reject_change(soci::session& sql, const award& a, const call_off& co, const std::optional<std::string>& comment, const acting& by,
                      const clock& now)
 {
-    auto award_to = next_state(lifecycle::award, a.status, "reject");
+    auto award_to = next_state(a.status, award_action::reject);
     if (!award_to) return award_to.err();
     const std::string at = format_timestamp(now.now());
     set_award_status(sql, a.id, *award_to, at);
-    record(sql, co, {a.provider_org_id, "award", a.id, "reject", a.status, *award_to, comment}, by, now);
+    record(sql, co, {a.provider_org_id, "award", a.id, award_action::reject, a.status, *award_to, comment}, by, now);
     if (auto change = change_for_award(sql, a.id)) {
-        auto change_to = next_state(lifecycle::contract_change, change->status, "reject");
+        auto change_to = next_state(change->status, change_action::reject);
         if (!change_to) return change_to.err();
         set_change_status(sql, change->id, *change_to, at);
-        record(sql, co, {a.provider_org_id, "contract_change", change->id, "reject", change->status, *change_to, comment}, by, now);
+        record(sql, co, {a.provider_org_id, "contract_change", change->id, change_action::reject, change->status, *change_to, comment}, by, now);
     }
     return ok_status();
 }

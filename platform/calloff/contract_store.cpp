@@ -67,7 +67,7 @@ contract contract_from(const soci::row& r)
     c.starts_on = db::text_of(r, "starts_on");
     c.ends_on = db::text_of(r, "ends_on");
     c.value_pence = db::int_of(r, "value_pence");
-    c.status = db::text_of(r, "status");
+    c.status = db::enum_of<contract_status>(r, "status");
     c.created_at = db::text_of(r, "created_at");
     c.updated_at = db::text_of(r, "updated_at");
     c.block_guaranteed_hours = db::opt_int_of(r, "block_guaranteed_hours");
@@ -83,7 +83,7 @@ contract_change change_from(const soci::row& r)
     c.contract_id = db::int_of(r, "contract_id");
     c.award_id = db::opt_int_of(r, "award_id");
     c.kind = db::text_of(r, "kind");
-    c.status = db::text_of(r, "status");
+    c.status = db::enum_of<change_status>(r, "status");
     c.effective_on = db::text_of(r, "effective_on");
     c.hourly_rate_before = db::opt_int_of(r, "hourly_rate_before");
     c.hourly_rate_after = db::opt_int_of(r, "hourly_rate_after");
@@ -167,19 +167,21 @@ std::int64_t insert_contract(soci::session& sql, const contract& c)
     return id;
 }
 
-void set_contract_status(soci::session& sql, std::int64_t contract_id, const std::string& status, const std::string& at)
+void set_contract_status(soci::session& sql, std::int64_t contract_id, contract_status status, const std::string& at)
 {
+    const std::string status_text{to_text(status)};
     long long key = contract_id;
-    sql << kSetStatus, soci::use(status), soci::use(at), soci::use(key);
+    sql << kSetStatus, soci::use(status_text), soci::use(at), soci::use(key);
 }
 
 void write_terms(soci::session& sql, std::int64_t contract_id, const contract_terms& t, std::int64_t value_pence,
-                 const std::string& status, const std::string& at)
+                 contract_status status, const std::string& at)
 {
+    const std::string status_text{to_text(status)};
     long long key = contract_id, value = value_pence;
     db::nullable r{t.hourly_rate_pence}, h{t.hours_per_week}, w{t.weekly_cost_pence}, bh{t.block_guaranteed_hours}, bd{t.block_discount_percent};
     sql << kUpdateTerms, soci::use(r.v, r.i), soci::use(h.v, h.i), soci::use(w.v, w.i), soci::use(bh.v, bh.i), soci::use(bd.v, bd.i),
-        soci::use(t.ends_on), soci::use(value), soci::use(status), soci::use(at), soci::use(key);
+        soci::use(t.ends_on), soci::use(value), soci::use(status_text), soci::use(at), soci::use(key);
 }
 
 std::optional<std::int64_t> contract_for_award(soci::session& sql, std::int64_t award_id)
@@ -246,10 +248,10 @@ std::int64_t insert_change(soci::session& sql, const contract& before, const con
     db::nullable award{ch.award_id}, rb{ch.hourly_rate_before}, ra{ch.hourly_rate_after}, hb{ch.hours_before}, ha{ch.hours_after},
         wb{ch.weekly_cost_before}, wa{ch.weekly_cost_after}, bhb{ch.block_hours_before}, bha{ch.block_hours_after},
         bdb{ch.block_discount_before}, bda{ch.block_discount_after};
-    const std::string reason = ch.reason.value_or(""), decided_at = ch.decided_at.value_or("");
+    const std::string reason = ch.reason.value_or(""), decided_at = ch.decided_at.value_or(""), status{to_text(ch.status)};
     soci::indicator reason_i = ch.reason ? soci::i_ok : soci::i_null, decided_i = ch.decided_at ? soci::i_ok : soci::i_null;
     sql << kInsertChange, soci::use(contract_key), soci::use(tenant), soci::use(provider), soci::use(award.v, award.i), soci::use(ch.kind),
-        soci::use(ch.status), soci::use(ch.effective_on), soci::use(rb.v, rb.i), soci::use(ra.v, ra.i), soci::use(hb.v, hb.i),
+        soci::use(status), soci::use(ch.effective_on), soci::use(rb.v, rb.i), soci::use(ra.v, ra.i), soci::use(hb.v, hb.i),
         soci::use(ha.v, ha.i), soci::use(wb.v, wb.i), soci::use(wa.v, wa.i), soci::use(bhb.v, bhb.i), soci::use(bha.v, bha.i),
         soci::use(bdb.v, bdb.i), soci::use(bda.v, bda.i), soci::use(ch.ends_on_before), soci::use(ch.ends_on_after),
         soci::use(value_before), soci::use(value_after), soci::use(reason, reason_i), soci::use(ch.requested_by),
@@ -257,10 +259,11 @@ std::int64_t insert_change(soci::session& sql, const contract& before, const con
     return id;
 }
 
-void set_change_status(soci::session& sql, std::int64_t change_id, const std::string& status, const std::string& at)
+void set_change_status(soci::session& sql, std::int64_t change_id, change_status status, const std::string& at)
 {
+    const std::string status_text{to_text(status)};
     long long key = change_id;
-    sql << kSetChangeStatus, soci::use(status), soci::use(at), soci::use(key);
+    sql << kSetChangeStatus, soci::use(status_text), soci::use(at), soci::use(key);
 }
 
 std::int64_t committed_spend(soci::session& sql, std::int64_t tenant_id, std::optional<std::int64_t> dps_id, const std::string& from,

@@ -26,10 +26,10 @@ std::vector<std::int64_t> contracts_past_end(soci::session& sql, const std::stri
 // An active contract from an approved award: call-off, award, DPS, lot, parties, terms, dates, value.
 std::int64_t insert_contract(soci::session& sql, const contract& c);
 // The caller took `status` from the contract lifecycle table.
-void set_contract_status(soci::session& sql, std::int64_t contract_id, const std::string& status, const std::string& at);
+void set_contract_status(soci::session& sql, std::int64_t contract_id, contract_status status, const std::string& at);
 // New terms and value (and the status they leave it in).
 void write_terms(soci::session& sql, std::int64_t contract_id, const contract_terms& t, std::int64_t value_pence,
-                 const std::string& status, const std::string& at);
+                 contract_status status, const std::string& at);
 std::optional<std::int64_t> contract_for_award(soci::session& sql, std::int64_t award_id);
 // The council and provider of a contract, for the access guard.
 std::optional<std::pair<std::int64_t, std::int64_t>> contract_parties(soci::session& sql, std::int64_t contract_id);
@@ -43,7 +43,7 @@ bool uplift_applied(soci::session& sql, std::int64_t contract_id, const std::str
 // A change of `before` (its tenant, provider and contract come from it); decided_at is set unless pending.
 std::int64_t insert_change(soci::session& sql, const contract& before, const contract_change& change);
 // The caller took `status` from the contract-change lifecycle table.
-void set_change_status(soci::session& sql, std::int64_t change_id, const std::string& status, const std::string& at);
+void set_change_status(soci::session& sql, std::int64_t change_id, change_status status, const std::string& at);
 
 // The values of the council's contracts starting from `from` to `to` inclusive, on one DPS or all.
 std::int64_t committed_spend(soci::session& sql, std::int64_t tenant_id, std::optional<std::int64_t> dps_id, const std::string& from,

@@ -2,6 +2,8 @@
 // integer widths differently), with NULL as std::nullopt.
 #pragma once
 
+#include "core/vocabulary.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -24,5 +26,11 @@ inline std::optional<std::int64_t> opt_int_of(const soci::row& r, std::string_vi
 inline std::string text_of(const soci::row& r, std::string_view name) { return text_at(r, column(r, name)); }
 inline std::optional<std::string> opt_text_of(const soci::row& r, std::string_view name) { return opt_text_at(r, column(r, name)); }
 std::optional<double> opt_double_of(const soci::row& r, std::string_view name);
+// A status column as its enum (core/vocabulary.hpp); a word the enum does not know throws.
+template <class E>
+E enum_of(const soci::row& r, std::string_view name)
+{
+    return from_column<E>(text_of(r, name));
+}
 
 } // namespace dps::db

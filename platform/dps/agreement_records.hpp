@@ -1,6 +1,8 @@
 // Values of access agreements: the agreement, its lots and fee years, and a council's spend authority.
 #pragma once
 
+#include "dps/states.hpp"
+
 #include <boost/json/value.hpp>
 
 #include <cstdint>
@@ -28,7 +30,8 @@ struct agreement_fee {
 
 struct access_agreement {
     std::int64_t id = 0, dps_id = 0, lead_tenant_id = 0, partner_tenant_id = 0;
-    std::string status, starts_on, ends_on;
+    agreement_status status = agreement_status::requested;
+    std::string starts_on, ends_on;
     std::optional<std::string> notice_given_on, notice_given_by, effective_end_on;
     std::string created_at, updated_at;
     std::vector<agreement_lot> lots;

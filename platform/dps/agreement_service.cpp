@@ -65,7 +65,7 @@ std::int64_t live_annual_total(const access_agreement& a)
     return total;
 }
 
-void set_status(soci::session& sql, access_agreement& a, const std::string& to, const clock& now)
+void set_status(soci::session& sql, access_agreement& a, agreement_status to, const clock& now)
 {
     const std::string at = format_timestamp(now.now());
     store::set_agreement_status(sql, a.id, to, at);
@@ -73,8 +73,7 @@ void set_status(soci::session& sql, access_agreement& a, const std::string& to, 
     a.updated_at = at;
 }
 
-void decide_on(soci::session& sql, const access_agreement& a, const std::string& action, const std::optional<std::string>& from,
-               const std::string& to,
+void decide_on(soci::session& sql, const access_agreement& a, const word& action, const std::optional<word>& from, const word& to,
                const std::optional<std::string>& reason, const acting& by, const clock& now)
 {
     auto d = store::load_dps(sql, a.dps_id);
@@ -108,7 +107,7 @@ boost::json::value to_json(const access_agreement& a)
             {"dps_id", a.dps_id},
             {"lead_tenant_id", a.lead_tenant_id},
             {"partner_tenant_id", a.partner_tenant_id},
-            {"status", a.status},
+            {"status", to_text(a.status)},
             {"starts_on", a.starts_on},
             {"ends_on", a.ends_on},
             {"notice_given_on", opt(a.notice_given_on)},
@@ -153,10 +152,11 @@ status agreement_service::settle()
             if (!a) continue;
             const bool notice_ran_out = a->effective_end_on && *a->effective_end_on <= today;
             // Through the table: notice running out terminates; a term ending without notice expires.
-            const std::string action = notice_ran_out && a->status == "notice_given" ? "terminate" : "expire";
-            auto to = next_state(lifecycle::agreement, a->status, action);
+            const agreement_action action =
+                notice_ran_out && a->status == agreement_status::notice_given ? agreement_action::terminate : agreement_action::expire;
+            auto to = next_state(a->status, action);
             if (!to) continue;
-            const std::string from = a->status;
+            const agreement_status from = a->status;
             set_status(sql, *a, *to, clock_);
             const std::string why = notice_ran_out ? "notice ran out on " + *a->effective_end_on : "the agreement's term ended on " + a->ends_on;
             decide_on(sql, *a, action, from, *to, why, system, clock_);
@@ -193,7 +193,7 @@ result<access_agreement> agreement_service::request(const acting& by, std::int64
     });
     if (!read) return read.err();
     if (d->tenant_id == *by.caller->tenant_id) return conflict("own_dps", "a lead council cannot join its own DPS");
-    if (d->status != "open") return conflict("illegal_transition", "cannot join a DPS that is " + d->status, d->status);
+    if (d->status != dps_status::open) return conflict("illegal_transition", "cannot join a DPS that is " + as_string(d->status), as_string(d->status));
     if (starts_on < d->term_starts_on || ends_on > d->term_ends_on)
         return invalid("ends_on", "the agreement must lie within the DPS's term, " + d->term_starts_on + " to " + d->term_ends_on);
     auto lead_slug = identity::tenant_slug(db_, d->tenant_id);
@@ -215,40 +215,43 @@ result<access_agreement> agreement_service::request(const acting& by, std::int64
         row.dps_id = dps_id;
         row.lead_tenant_id = d->tenant_id;
         row.partner_tenant_id = *by.caller->tenant_id;
-        row.status = "requested";
+        row.status = agreement_status::requested;
         row.starts_on = starts_on;
         row.ends_on = ends_on;
         row.created_at = row.updated_at = at;
         row.id = store::insert_agreement(sql, row);
         for (std::size_t i = 0; i < lots.size(); ++i) store::insert_agreement_lot(sql, row, lots[i].first, fees[i], starts_on);
         auto a = load(sql, row.id);
-        decide_on(sql, *a, "request", std::nullopt, "requested", std::nullopt, by, clock_);
+        decide_on(sql, *a, "request", std::nullopt, agreement_status::requested, std::nullopt, by, clock_);
         return *a;
     });
 }
 
 result<access_agreement> agreement_service::decide(const acting& by, std::int64_t agreement_id, const std::string& action)
 {
-    if (action != "accept" && action != "decline" && action != "withdraw") return invalid("action", "accept, decline or withdraw");
+    const auto act = parse<agreement_action>(action);
+    if (!act || (*act != agreement_action::accept && *act != agreement_action::decline && *act != agreement_action::withdraw))
+        return invalid("action", "accept, decline or withdraw");
     if (auto s = settle(); !s) return s.err();
     return db_.transact_value<access_agreement>(by.data_scope(), [&](soci::session& sql) -> result<access_agreement> {
         auto a = load(sql, agreement_id);
         if (!a) return not_found("access agreement");
         const bool lead = by.caller && by.caller->tenant_id == a->lead_tenant_id;
         const bool partner = by.caller && by.caller->tenant_id == a->partner_tenant_id;
-        if (action == "withdraw" ? !partner : !lead)
-            return forbidden(action == "withdraw" ? "only the partner council can withdraw its request"
+        if (*act == agreement_action::withdraw ? !partner : !lead)
+            return forbidden(*act == agreement_action::withdraw ? "only the partner council can withdraw its request"
                                                   : "only the lead council accepts or declines");
-        auto to = next_state(lifecycle::agreement, a->status, action);
+        auto to = next_state(a->status, *act);
         if (!to) return to.err();
-        if (action == "accept") {
+        if (*act == agreement_action::accept) {
             auto d = store::load_dps(sql, a->dps_id);
-            if (d->status != "open") return conflict("illegal_transition", "cannot accept an agreement on a DPS that is " + d->status, d->status);
+            if (d->status != dps_status::open)
+                return conflict("illegal_transition", "cannot accept an agreement on a DPS that is " + as_string(d->status), as_string(d->status));
         }
-        const std::string from = a->status;
+        const agreement_status from = a->status;
         set_status(sql, *a, *to, clock_);
-        if (action == "accept") reschedule(sql, *a, a->starts_on, a->ends_on);
-        decide_on(sql, *a, action, from, *to, std::nullopt, by, clock_);
+        if (*act == agreement_action::accept) reschedule(sql, *a, a->starts_on, a->ends_on);
+        decide_on(sql, *a, *act, from, *to, std::nullopt, by, clock_);
         return *load(sql, a->id);
     });
 }
@@ -281,16 +284,17 @@ result<access_agreement> agreement_service::give_notice(const acting& by, std::i
     return db_.transact_value<access_agreement>(by.data_scope(), [&](soci::session& sql) -> result<access_agreement> {
         auto a = load(sql, agreement_id);
         if (!a) return not_found("access agreement");
-        auto to = next_state(lifecycle::agreement, a->status, "give_notice");
+        auto to = next_state(a->status, agreement_action::give_notice);
         if (!to) return to.err();
         if (given_on < a->starts_on) return invalid("given_on", "the agreement starts on " + a->starts_on);
         const std::string end = std::min(*effective, a->ends_on);
-        const std::string from = a->status, at = format_timestamp(clock_.now()), side = lead ? "lead" : "partner";
+        const agreement_status from = a->status;
+        const std::string at = format_timestamp(clock_.now()), side = lead ? "lead" : "partner";
         store::record_notice(sql, a->id, *to, given_on, side, end, at);
         a->status = *to;
         // No fees for agreement years that would start after the agreement has ended.
         store::delete_unpaid_fees_from(sql, a->id, end);
-        decide_on(sql, *a, "give_notice", from, *to,
+        decide_on(sql, *a, agreement_action::give_notice, from, *to,
                   side + " gave " + std::to_string(months) + " months' notice on " + given_on + "; ends on " + end, by, clock_);
         return *load(sql, a->id);
     });
@@ -302,7 +306,8 @@ result<access_agreement> agreement_service::add_lot(const acting& by, std::int64
     auto current = get(by, agreement_id);
     if (!current) return current.err();
     if (!by.caller || by.caller->tenant_id != current->partner_tenant_id) return forbidden("only the partner council changes its lots");
-    if (current->status != "active") return conflict("illegal_transition", "cannot add a lot to an agreement that is " + current->status, current->status);
+    if (current->status != agreement_status::active)
+        return conflict("illegal_transition", "cannot add a lot to an agreement that is " + as_string(current->status), as_string(current->status));
     for (const auto& l : current->lots)
         if (l.lot_code == lot_code && !l.dropped_on) return conflict("already_joined", "the agreement already covers lot '" + lot_code + "'");
     auto lead_slug = identity::tenant_slug(db_, current->lead_tenant_id);
@@ -312,7 +317,7 @@ result<access_agreement> agreement_service::add_lot(const acting& by, std::int64
     const std::string today = london_date(clock_.now());
     return db_.transact_value<access_agreement>(by.data_scope(), [&](soci::session& sql) -> result<access_agreement> {
         auto a = load(sql, agreement_id);
-        if (!a || a->status != "active") return conflict("illegal_transition", "the agreement is no longer active");
+        if (!a || a->status != agreement_status::active) return conflict("illegal_transition", "the agreement is no longer active");
         auto found = store::find_lot(sql, a->dps_id, lot_code);
         if (!found) return make_error(error_kind::not_found, "not_found", "the DPS has no lot '" + lot_code + "'");
         auto fee = fee_for(*lead_slug, *partner_slug, lot_code, found->second, a->starts_on, a->ends_on);
@@ -334,7 +339,8 @@ result<access_agreement> agreement_service::drop_lot(const acting& by, std::int6
         auto a = load(sql, agreement_id);
         if (!a) return not_found("access agreement");
         if (!by.caller || by.caller->tenant_id != a->partner_tenant_id) return forbidden("only the partner council changes its lots");
-        if (a->status != "active") return conflict("illegal_transition", "cannot drop a lot from an agreement that is " + a->status, a->status);
+        if (a->status != agreement_status::active)
+            return conflict("illegal_transition", "cannot drop a lot from an agreement that is " + as_string(a->status), as_string(a->status));
         std::optional<agreement_lot> found;
         std::size_t live = 0;
         for (const auto& l : a->lots) {

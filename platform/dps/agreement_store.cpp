@@ -12,21 +12,22 @@ constexpr const char* kAgreementColumns =
     "id, dps_id, lead_tenant_id, partner_tenant_id, status, starts_on, ends_on, notice_given_on, notice_given_by, "
     "effective_end_on, created_at, updated_at";
 
+// Beside kAgreementColumns: one mapper, by column name.
 access_agreement agreement_from(const soci::row& r)
 {
     access_agreement a;
-    a.id = db::int_at(r, 0);
-    a.dps_id = db::int_at(r, 1);
-    a.lead_tenant_id = db::int_at(r, 2);
-    a.partner_tenant_id = db::int_at(r, 3);
-    a.status = db::text_at(r, 4);
-    a.starts_on = db::text_at(r, 5);
-    a.ends_on = db::text_at(r, 6);
-    a.notice_given_on = db::opt_text_at(r, 7);
-    a.notice_given_by = db::opt_text_at(r, 8);
-    a.effective_end_on = db::opt_text_at(r, 9);
-    a.created_at = db::text_at(r, 10);
-    a.updated_at = db::text_at(r, 11);
+    a.id = db::int_of(r, "id");
+    a.dps_id = db::int_of(r, "dps_id");
+    a.lead_tenant_id = db::int_of(r, "lead_tenant_id");
+    a.partner_tenant_id = db::int_of(r, "partner_tenant_id");
+    a.status = db::enum_of<agreement_status>(r, "status");
+    a.starts_on = db::text_of(r, "starts_on");
+    a.ends_on = db::text_of(r, "ends_on");
+    a.notice_given_on = db::opt_text_of(r, "notice_given_on");
+    a.notice_given_by = db::opt_text_of(r, "notice_given_by");
+    a.effective_end_on = db::opt_text_of(r, "effective_end_on");
+    a.created_at = db::text_of(r, "created_at");
+    a.updated_at = db::text_of(r, "updated_at");
     return a;
 }
 
@@ -97,26 +98,29 @@ long long count_partner_agreements(soci::session& sql, std::int64_t dps_id, std:
 std::int64_t insert_agreement(soci::session& sql, const access_agreement& a)
 {
     long long dps_key = a.dps_id, lead = a.lead_tenant_id, partner = a.partner_tenant_id, id = 0;
+    const std::string status{to_text(a.status)};
     sql << "INSERT INTO access_agreements (dps_id, lead_tenant_id, partner_tenant_id, status, starts_on, ends_on, created_at, updated_at) "
            "VALUES (:d, :l, :p, :s, :st, :e, :at, :at2) RETURNING id",
-        soci::use(dps_key), soci::use(lead), soci::use(partner), soci::use(a.status), soci::use(a.starts_on), soci::use(a.ends_on),
+        soci::use(dps_key), soci::use(lead), soci::use(partner), soci::use(status), soci::use(a.starts_on), soci::use(a.ends_on),
         soci::use(a.created_at), soci::use(a.updated_at), soci::into(id);
     return id;
 }
 
-void set_agreement_status(soci::session& sql, std::int64_t agreement_id, const std::string& status, const std::string& at)
+void set_agreement_status(soci::session& sql, std::int64_t agreement_id, agreement_status status, const std::string& at)
 {
+    const std::string status_text{to_text(status)};
     long long key = agreement_id;
-    sql << "UPDATE access_agreements SET status = :s, updated_at = :at WHERE id = :id", soci::use(status), soci::use(at), soci::use(key);
+    sql << "UPDATE access_agreements SET status = :s, updated_at = :at WHERE id = :id", soci::use(status_text), soci::use(at), soci::use(key);
 }
 
-void record_notice(soci::session& sql, std::int64_t agreement_id, const std::string& status, const std::string& given_on,
+void record_notice(soci::session& sql, std::int64_t agreement_id, agreement_status status, const std::string& given_on,
                    const std::string& given_by, const std::string& effective_end_on, const std::string& at)
 {
+    const std::string status_text{to_text(status)};
     long long key = agreement_id;
     sql << "UPDATE access_agreements SET status = :s, notice_given_on = :g, notice_given_by = :b, effective_end_on = :e, "
            "updated_at = :at WHERE id = :id",
-        soci::use(status), soci::use(given_on), soci::use(given_by), soci::use(effective_end_on), soci::use(at), soci::use(key);
+        soci::use(status_text), soci::use(given_on), soci::use(given_by), soci::use(effective_end_on), soci::use(at), soci::use(key);
 }
 
 std::optional<std::pair<std::int64_t, std::string>> find_lot(soci::session& sql, std::int64_t dps_id, const std::string& code)

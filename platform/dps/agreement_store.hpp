@@ -23,8 +23,8 @@ std::vector<std::int64_t> agreements_due_to_end(soci::session& sql, const std::s
 // How many live agreements (active or under notice; requested too if asked) the partner holds on the DPS.
 long long count_partner_agreements(soci::session& sql, std::int64_t dps_id, std::int64_t partner_tenant_id, bool include_requested);
 std::int64_t insert_agreement(soci::session& sql, const access_agreement& a);
-void set_agreement_status(soci::session& sql, std::int64_t agreement_id, const std::string& status, const std::string& at);
-void record_notice(soci::session& sql, std::int64_t agreement_id, const std::string& status, const std::string& given_on,
+void set_agreement_status(soci::session& sql, std::int64_t agreement_id, agreement_status status, const std::string& at);
+void record_notice(soci::session& sql, std::int64_t agreement_id, agreement_status status, const std::string& given_on,
                    const std::string& given_by, const std::string& effective_end_on, const std::string& at);
 
 // A lot of the DPS by code: its id and name.

@@ -38,8 +38,8 @@ result<application> dps_service::apply(const acting& by, std::int64_t dps_id, co
         return ok_status();
     });
     if (!read) return read.err();
-    if (d->status != "open")
-        return make_error(error_kind::conflict, "illegal_transition", "cannot apply to a DPS that is " + d->status, d->status);
+    if (d->status != dps_status::open)
+        return make_error(error_kind::conflict, "illegal_transition", "cannot apply to a DPS that is " + as_string(d->status), as_string(d->status));
     if (!l) return make_error(error_kind::not_found, "not_found", "the DPS has no lot '" + lot_code + "'");
     if (!p) return not_found("provider organisation");
     auto slug = identity::tenant_slug(db_, d->tenant_id);
@@ -67,7 +67,7 @@ result<application> dps_service::apply(const acting& by, std::int64_t dps_id, co
         row.lot_id = l->id;
         row.tenant_id = d->tenant_id;
         row.provider_org_id = provider_id;
-        row.status = failed_reason ? "rejected" : "submitted";
+        row.status = failed_reason ? application_status::rejected : application_status::submitted;
         row.checks = checks;
         row.reason = failed_reason;
         row.submitted_at = row.updated_at = at;
@@ -94,7 +94,7 @@ result<std::vector<application>> dps_service::applications(const acting& by, std
         else if (!lead) viewer = {store::application_viewer::kind::partner, by.caller->tenant_id.value_or(0)};
         std::vector<application> out;
         for (auto& a : store::list_applications(sql, dps_id, viewer))
-            if (!status || a.status == *status) out.push_back(std::move(a));
+            if (!status || to_text(a.status) == *status) out.push_back(std::move(a));
         return out;
     });
 }
@@ -110,12 +110,13 @@ result<application> dps_service::get_application(const acting& by, std::int64_t 
 
 result<application> dps_service::decide(const acting& by, std::int64_t application_id, const decision_input& in)
 {
-    if (!is_action(lifecycle::application, in.action))
+    const auto act = parse<application_action>(in.action);
+    if (!act)
         return invalid("action", "one of admit, reject, suspend, reinstate, remove, withdraw");
-    const bool lead_action = in.action != "withdraw";
-    if ((in.action == "reject" || in.action == "suspend" || in.action == "remove") && (!in.reason || in.reason->empty()))
+    const bool lead_action = *act != application_action::withdraw;
+    if ((*act == application_action::reject || *act == application_action::suspend || *act == application_action::remove) && (!in.reason || in.reason->empty()))
         return invalid("reason", "a reason is required to " + in.action);
-    if (in.action == "suspend" && (!in.evidence_required || in.evidence_required->empty()))
+    if (*act == application_action::suspend && (!in.evidence_required || in.evidence_required->empty()))
         return invalid("evidence_required", "say what the provider must evidence to be reinstated");
     if (in.effective_on && !valid_date(*in.effective_on)) return invalid("effective_on", plugins::service_date_rule());
     if (auto settled = settle(); !settled) return settled.err();
@@ -133,17 +134,17 @@ result<application> dps_service::decide(const acting& by, std::int64_t applicati
         const bool is_provider = by.caller && by.caller->provider_org_id == a->provider_org_id;
         if (lead_action && !is_lead) return forbidden("only the lead council decides on applications");
         if (!lead_action && !is_provider) return forbidden("only the applying provider can withdraw");
-        if (in.action == "admit" && d->status != "open")
-            return make_error(error_kind::conflict, "illegal_transition", "cannot admit to a DPS that is " + d->status, d->status);
-        auto to = next_state(lifecycle::application, a->status, in.action);
+        if (*act == application_action::admit && d->status != dps_status::open)
+            return make_error(error_kind::conflict, "illegal_transition", "cannot admit to a DPS that is " + as_string(d->status), as_string(d->status));
+        auto to = next_state(a->status, *act);
         if (!to) return to.err();
         const std::string at = format_timestamp(clock_.now());
         std::optional<std::string> suspended_from = a->suspended_from, evidence = a->evidence_required, reason = in.reason;
-        if (in.action == "suspend") {
+        if (*act == application_action::suspend) {
             suspended_from = in.effective_on.value_or(today);
             evidence = in.evidence_required;
         }
-        if (in.action == "reinstate") {
+        if (*act == application_action::reinstate) {
             suspended_from.reset();
             evidence.reset();
         }
@@ -153,7 +154,7 @@ result<application> dps_service::decide(const acting& by, std::int64_t applicati
         decided.evidence_required = evidence;
         decided.suspended_from = suspended_from;
         store::update_application_decision(sql, decided, at);
-        record_decision(sql, *d, std::nullopt, a->provider_org_id, "application", a->id, in.action, a->status, *to, reason, by, clock_);
+        record_decision(sql, *d, std::nullopt, a->provider_org_id, "application", a->id, *act, a->status, *to, reason, by, clock_);
         return *store::load_application(sql, a->id);
     });
 }

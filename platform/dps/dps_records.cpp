@@ -20,7 +20,7 @@ boost::json::value to_json(const dps_system& d)
             {"term_starts_on", d.term_starts_on},
             {"term_ends_on", d.term_ends_on},
             {"latest_end_on", d.latest_end_on},
-            {"status", d.status},
+            {"status", to_text(d.status)},
             {"created_at", d.created_at},
             {"updated_at", d.updated_at}};
 }
@@ -59,7 +59,7 @@ boost::json::value to_json(const application& a)
             {"lead_tenant_id", a.tenant_id},
             {"provider_org_id", a.provider_org_id},
             {"provider_name", a.provider_name},
-            {"status", a.status},
+            {"status", to_text(a.status)},
             {"checks", a.checks},
             {"reason", opt(a.reason)},
             {"evidence_required", opt(a.evidence_required)},

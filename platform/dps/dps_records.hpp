@@ -1,6 +1,8 @@
 // Values of stage one of a DPS: the DPS, its lots, provider profiles, applications, decisions.
 #pragma once
 
+#include "dps/states.hpp"
+
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
@@ -14,7 +16,9 @@ namespace dps::purchasing {
 struct dps_system {
     std::int64_t id = 0;
     std::int64_t tenant_id = 0; // the lead council
-    std::string title, category, regime, term_starts_on, term_ends_on, latest_end_on, status, created_at, updated_at;
+    std::string title, category, regime, term_starts_on, term_ends_on, latest_end_on;
+    dps_status status = dps_status::draft;
+    std::string created_at, updated_at;
 };
 
 struct lot {
@@ -32,7 +36,8 @@ struct provider_profile {
 
 struct application {
     std::int64_t id = 0, dps_id = 0, lot_id = 0, tenant_id = 0, provider_org_id = 0;
-    std::string lot_code, provider_name, status;
+    std::string lot_code, provider_name;
+    application_status status = application_status::submitted;
     boost::json::array checks; // [{criterion, passed, detail}]
     std::optional<std::string> reason, evidence_required, suspended_from, decided_at;
     std::string submitted_at, updated_at;

@@ -45,36 +45,37 @@ bool visible_to(const dps_system& d, const acting& by)
     if (!by.caller) return true; // the platform itself (seed, CLI)
     // Operators read no business data: like any other council, they see a DPS only once it has opened.
     if (by.caller->tenant_id == d.tenant_id) return true;
-    return d.status != "draft"; // others see a DPS once it has opened
+    return d.status != dps_status::draft; // others see a DPS once it has opened
 }
 
 void record_decision(soci::session& sql, const dps_system& d, std::optional<std::int64_t> partner, std::optional<std::int64_t> provider,
-                     const std::string& entity_type, std::int64_t entity_id, const std::string& action,
-                     const std::optional<std::string>& from, const std::string& to, const std::optional<std::string>& reason,
+                     const std::string& entity_type, std::int64_t entity_id, const word& action,
+                     const std::optional<word>& from, const word& to, const std::optional<std::string>& reason,
                      const acting& by, const clock& now)
 {
-    store::insert_decision(sql, {d.id, d.tenant_id, entity_id, partner, provider, entity_type, action, from, to, reason, by.actor(),
-                                 format_timestamp(now.now())});
-    boost::json::object payload{{"action", action}, {"to", to}};
-    if (from) payload["from"] = *from;
+    const std::optional<std::string> from_text = from ? std::optional{from->text} : std::nullopt;
+    store::insert_decision(sql, {d.id, d.tenant_id, entity_id, partner, provider, entity_type, action.text, from_text, to.text, reason,
+                                 by.actor(), format_timestamp(now.now())});
+    boost::json::object payload{{"action", action.text}, {"to", to.text}};
+    if (from) payload["from"] = from->text;
     if (reason) payload["reason"] = *reason;
     // The audit row belongs to the acting council (a partner acting on the lead's DPS writes its own
     // trail; row-level security would refuse it the lead's); dps_decisions is shared by both.
     const std::int64_t audit_tenant = by.caller && by.caller->tenant_id ? *by.caller->tenant_id : d.tenant_id;
-    audit_write(sql, by, now, audit_tenant, provider, entity_type + "." + action, entity_type, entity_id, payload);
+    audit_write(sql, by, now, audit_tenant, provider, entity_type + "." + action.text, entity_type, entity_id, payload);
 }
 
 void settle_dps(soci::session& sql, dps_system& d, const std::string& today, const acting& by, const clock& now)
 {
     if (today <= d.term_ends_on) return;
-    auto to = next_state(lifecycle::dps, d.status, "expire"); // only an open or suspended DPS expires
+    auto to = next_state(d.status, dps_action::expire); // only an open or suspended DPS expires
     if (!to) return;
-    const std::string from = d.status;
+    const dps_status from = d.status;
     const std::string at = format_timestamp(now.now());
     store::set_dps_status(sql, d.id, *to, at);
     d.status = *to;
     d.updated_at = at;
-    record_decision(sql, d, std::nullopt, std::nullopt, "dps", d.id, "expire", from, *to,
+    record_decision(sql, d, std::nullopt, std::nullopt, "dps", d.id, dps_action::expire, from, *to,
                     std::string{"the term ended on "} + d.term_ends_on, by, now);
 }
 
@@ -105,9 +106,9 @@ result<dps_system> dps_service::create(const acting& by, const new_dps& in)
     return db_.transact_value<dps_system>(by.data_scope(), [&](soci::session& sql) -> result<dps_system> {
         const std::string at = format_timestamp(clock_.now());
         dps_system d{0, *by.caller->tenant_id, in.title, in.category, in.regime, in.term_starts_on, in.term_ends_on,
-                     in.latest_end_on, "draft", at, at};
+                     in.latest_end_on, dps_status::draft, at, at};
         d.id = store::insert_dps(sql, d);
-        record_decision(sql, d, std::nullopt, std::nullopt, "dps", d.id, "create", std::nullopt, "draft", std::nullopt, by, clock_);
+        record_decision(sql, d, std::nullopt, std::nullopt, "dps", d.id, "create", std::nullopt, dps_status::draft, std::nullopt, by, clock_);
         return d;
     });
 }
@@ -136,20 +137,22 @@ result<dps_system> dps_service::get(const acting& by, std::int64_t dps_id)
 result<dps_system> dps_service::change_status(const acting& by, std::int64_t dps_id, const std::string& action,
                                               const std::optional<std::string>& reason)
 {
-    if (!is_action(lifecycle::dps, action)) return invalid("action", "one of open, suspend, reopen, close");
+    const auto act = parse<dps_action>(action);
+    if (!act) return invalid("action", "one of open, suspend, reopen, close");
     if (auto settled = settle(); !settled) return settled.err();
     const std::string today = london_date(clock_.now());
     return db_.transact_value<dps_system>(by.data_scope(), [&](soci::session& sql) -> result<dps_system> {
         auto d = store::load_dps(sql, dps_id);
         if (!d || !visible_to(*d, by)) return not_found("DPS");
-        auto to = next_state(lifecycle::dps, d->status, action);
+        auto to = next_state(d->status, *act);
         if (!to) return to.err();
-        if (action == "open" && today > d->term_ends_on) return make_error(error_kind::conflict, "term_ended", "the DPS's term has ended");
-        const std::string from = d->status, at = format_timestamp(clock_.now());
+        if (*act == dps_action::open && today > d->term_ends_on) return make_error(error_kind::conflict, "term_ended", "the DPS's term has ended");
+        const dps_status from = d->status;
+        const std::string at = format_timestamp(clock_.now());
         store::set_dps_status(sql, d->id, *to, at);
         d->status = *to;
         d->updated_at = at;
-        record_decision(sql, *d, std::nullopt, std::nullopt, "dps", d->id, action, from, *to, reason, by, clock_);
+        record_decision(sql, *d, std::nullopt, std::nullopt, "dps", d->id, *act, from, *to, reason, by, clock_);
         return *d;
     });
 }
@@ -161,8 +164,8 @@ result<dps_system> dps_service::extend(const acting& by, std::int64_t dps_id, co
     return db_.transact_value<dps_system>(by.data_scope(), [&](soci::session& sql) -> result<dps_system> {
         auto d = store::load_dps(sql, dps_id);
         if (!d || !visible_to(*d, by)) return not_found("DPS");
-        if (d->status == "closed" || d->status == "expired")
-            return make_error(error_kind::conflict, "illegal_transition", "cannot extend a DPS that is " + d->status, d->status);
+        if (d->status == dps_status::closed || d->status == dps_status::expired)
+            return make_error(error_kind::conflict, "illegal_transition", "cannot extend a DPS that is " + as_string(d->status), as_string(d->status));
         if (new_end <= d->term_ends_on) return invalid("term_ends_on", "an extension must end after " + d->term_ends_on);
         if (new_end > d->latest_end_on)
             return invalid("term_ends_on", "the extension options allow the term to run to " + d->latest_end_on + " at most");
@@ -184,8 +187,8 @@ result<lot> dps_service::add_lot(const acting& by, std::int64_t dps_id, lot inpu
     return db_.transact_value<lot>(by.data_scope(), [&](soci::session& sql) -> result<lot> {
         auto d = store::load_dps(sql, dps_id);
         if (!d || !visible_to(*d, by)) return not_found("DPS");
-        if (d->status == "closed" || d->status == "expired")
-            return make_error(error_kind::conflict, "illegal_transition", "cannot add a lot to a DPS that is " + d->status, d->status);
+        if (d->status == dps_status::closed || d->status == dps_status::expired)
+            return make_error(error_kind::conflict, "illegal_transition", "cannot add a lot to a DPS that is " + as_string(d->status), as_string(d->status));
         if (store::load_lot(sql, dps_id, input.code))
             return make_error(error_kind::conflict, "already_exists", "the DPS already has a lot '" + input.code + "'");
         input.dps_id = dps_id;

@@ -81,8 +81,8 @@ void settle_dps(soci::session& sql, dps_system& d, const std::string& today, con
 bool visible_to(const dps_system& d, const identity::acting& by); // a draft is its lead's alone
 // The decision trail: a dps_decisions row and its audit row, in the caller's transaction.
 void record_decision(soci::session& sql, const dps_system& d, std::optional<std::int64_t> partner, std::optional<std::int64_t> provider,
-                     const std::string& entity_type, std::int64_t entity_id, const std::string& action,
-                     const std::optional<std::string>& from, const std::string& to, const std::optional<std::string>& reason,
+                     const std::string& entity_type, std::int64_t entity_id, const word& action,
+                     const std::optional<word>& from, const word& to, const std::optional<std::string>& reason,
                      const identity::acting& by, const clock& now);
 std::optional<std::string> valid_date(const std::string& text); // a service date (1990 to 2100), or nullopt
 

@@ -23,55 +23,75 @@ constexpr const char* kApplicationSelect =
     "a.evidence_required, a.suspended_from, a.submitted_at, a.decided_at, a.updated_at "
     "FROM applications a JOIN lots l ON l.id = a.lot_id JOIN provider_organisations p ON p.id = a.provider_org_id ";
 
+// The mappers, by column name, beside the column lists above.
 dps_system dps_from(const soci::row& r)
 {
-    return {db::int_at(r, 0),  db::int_at(r, 1),  db::text_at(r, 2), db::text_at(r, 3), db::text_at(r, 4), db::text_at(r, 5),
-            db::text_at(r, 6), db::text_at(r, 7), db::text_at(r, 8), db::text_at(r, 9), db::text_at(r, 10)};
+    dps_system d;
+    d.id = db::int_of(r, "id");
+    d.tenant_id = db::int_of(r, "tenant_id");
+    d.title = db::text_of(r, "title");
+    d.category = db::text_of(r, "category");
+    d.regime = db::text_of(r, "regime");
+    d.term_starts_on = db::text_of(r, "term_starts_on");
+    d.term_ends_on = db::text_of(r, "term_ends_on");
+    d.latest_end_on = db::text_of(r, "latest_end_on");
+    d.status = db::enum_of<dps_status>(r, "status");
+    d.created_at = db::text_of(r, "created_at");
+    d.updated_at = db::text_of(r, "updated_at");
+    return d;
+}
+
+boost::json::object object_of(const std::string& text)
+{
+    boost::system::error_code ec;
+    auto parsed = boost::json::parse(text, ec);
+    return !ec && parsed.is_object() ? parsed.get_object() : boost::json::object{};
 }
 
 lot lot_from(const soci::row& r)
 {
-    lot l{db::int_at(r, 0), db::int_at(r, 1), db::int_at(r, 2), db::text_at(r, 3), db::text_at(r, 4), db::text_at(r, 5), {}};
-    boost::system::error_code ec;
-    auto parsed = boost::json::parse(db::text_at(r, 6), ec);
-    if (!ec && parsed.is_object()) l.requirements = parsed.get_object();
-    return l;
+    return {db::int_of(r, "id"),   db::int_of(r, "dps_id"),        db::int_of(r, "tenant_id"),
+            db::text_of(r, "code"), db::text_of(r, "name"),        db::text_of(r, "description"),
+            object_of(db::text_of(r, "requirements"))};
 }
 
 provider_profile profile_from(const soci::row& r)
 {
     provider_profile p;
-    p.id = db::int_at(r, 0);
-    p.name = db::text_at(r, 1);
-    p.status = db::text_at(r, 2);
-    std::array<std::optional<std::string>*, 12> fields{&p.companies_house_number, &p.cqc_provider_id, &p.cqc_location_id,
-                                                       &p.cqc_rating, &p.cqc_inspected_on, &p.ofsted_urn, &p.ofsted_rating,
-                                                       &p.ofsted_inspected_on, &p.insurance_expires_on, &p.living_wage_commitment,
-                                                       &p.contact_email, &p.contact_phone};
-    for (std::size_t i = 0; i < fields.size(); ++i) *fields[i] = db::opt_text_at(r, i + 3);
+    p.id = db::int_of(r, "id");
+    p.name = db::text_of(r, "name");
+    p.status = db::text_of(r, "status");
+    for (auto [column, field] : {std::pair{"companies_house_number", &p.companies_house_number}, std::pair{"cqc_provider_id", &p.cqc_provider_id},
+                                 std::pair{"cqc_location_id", &p.cqc_location_id}, std::pair{"cqc_rating", &p.cqc_rating},
+                                 std::pair{"cqc_inspected_on", &p.cqc_inspected_on}, std::pair{"ofsted_urn", &p.ofsted_urn},
+                                 std::pair{"ofsted_rating", &p.ofsted_rating}, std::pair{"ofsted_inspected_on", &p.ofsted_inspected_on},
+                                 std::pair{"insurance_expires_on", &p.insurance_expires_on},
+                                 std::pair{"living_wage_commitment", &p.living_wage_commitment},
+                                 std::pair{"contact_email", &p.contact_email}, std::pair{"contact_phone", &p.contact_phone}})
+        *field = db::opt_text_of(r, column);
     return p;
 }
 
 application application_from(const soci::row& r)
 {
     application a;
-    a.id = db::int_at(r, 0);
-    a.dps_id = db::int_at(r, 1);
-    a.lot_id = db::int_at(r, 2);
-    a.tenant_id = db::int_at(r, 3);
-    a.provider_org_id = db::int_at(r, 4);
-    a.lot_code = db::text_at(r, 5);
-    a.provider_name = db::text_at(r, 6);
-    a.status = db::text_at(r, 7);
+    a.id = db::int_of(r, "id");
+    a.dps_id = db::int_of(r, "dps_id");
+    a.lot_id = db::int_of(r, "lot_id");
+    a.tenant_id = db::int_of(r, "tenant_id");
+    a.provider_org_id = db::int_of(r, "provider_org_id");
+    a.lot_code = db::text_of(r, "code");
+    a.provider_name = db::text_of(r, "name");
+    a.status = db::enum_of<application_status>(r, "status");
     boost::system::error_code ec;
-    auto checks = boost::json::parse(db::text_at(r, 8), ec);
+    auto checks = boost::json::parse(db::text_of(r, "checks"), ec);
     if (!ec && checks.is_array()) a.checks = checks.get_array();
-    a.reason = db::opt_text_at(r, 9);
-    a.evidence_required = db::opt_text_at(r, 10);
-    a.suspended_from = db::opt_text_at(r, 11);
-    a.submitted_at = db::text_at(r, 12);
-    a.decided_at = db::opt_text_at(r, 13);
-    a.updated_at = db::text_at(r, 14);
+    a.reason = db::opt_text_of(r, "reason");
+    a.evidence_required = db::opt_text_of(r, "evidence_required");
+    a.suspended_from = db::opt_text_of(r, "suspended_from");
+    a.submitted_at = db::text_of(r, "submitted_at");
+    a.decided_at = db::opt_text_of(r, "decided_at");
+    a.updated_at = db::text_of(r, "updated_at");
     return a;
 }
 
@@ -105,18 +125,20 @@ std::vector<std::int64_t> dps_past_their_term(soci::session& sql, const std::str
 std::int64_t insert_dps(soci::session& sql, const dps_system& d)
 {
     long long id = 0, tenant = d.tenant_id;
+    const std::string status{to_text(d.status)};
     sql << "INSERT INTO dps_systems (tenant_id, title, category, regime, term_starts_on, term_ends_on, latest_end_on, status, "
            "created_at, updated_at) VALUES (:t, :title, :c, :r, :s, :e, :l, :st, :at, :at2) RETURNING id",
         soci::use(tenant), soci::use(d.title), soci::use(d.category), soci::use(d.regime), soci::use(d.term_starts_on),
-        soci::use(d.term_ends_on), soci::use(d.latest_end_on), soci::use(d.status), soci::use(d.created_at), soci::use(d.updated_at),
+        soci::use(d.term_ends_on), soci::use(d.latest_end_on), soci::use(status), soci::use(d.created_at), soci::use(d.updated_at),
         soci::into(id);
     return id;
 }
 
-void set_dps_status(soci::session& sql, std::int64_t dps_id, const std::string& status, const std::string& at)
+void set_dps_status(soci::session& sql, std::int64_t dps_id, dps_status status, const std::string& at)
 {
+    const std::string status_text{to_text(status)};
     long long key = dps_id;
-    sql << "UPDATE dps_systems SET status = :s, updated_at = :at WHERE id = :id", soci::use(status), soci::use(at), soci::use(key);
+    sql << "UPDATE dps_systems SET status = :s, updated_at = :at WHERE id = :id", soci::use(status_text), soci::use(at), soci::use(key);
 }
 
 void set_dps_term_end(soci::session& sql, std::int64_t dps_id, const std::string& ends_on, const std::string& at)
@@ -203,11 +225,12 @@ std::vector<application> list_applications(soci::session& sql, std::int64_t dps_
 std::int64_t insert_application(soci::session& sql, const application& a)
 {
     long long id = 0, dps_key = a.dps_id, lot_key = a.lot_id, tenant = a.tenant_id, provider = a.provider_org_id;
-    const std::string checks = boost::json::serialize(a.checks), reason = a.reason.value_or(""), decided = a.decided_at.value_or("");
+    const std::string checks = boost::json::serialize(a.checks), reason = a.reason.value_or(""), decided = a.decided_at.value_or(""),
+                      status{to_text(a.status)};
     soci::indicator reason_i = db::indicator(a.reason.has_value()), decided_i = db::indicator(a.decided_at.has_value());
     sql << "INSERT INTO applications (dps_id, lot_id, tenant_id, provider_org_id, status, checks, reason, submitted_at, decided_at, "
            "updated_at) VALUES (:d, :l, :t, :p, :s, :c, :r, :at, :dec, :upd) RETURNING id",
-        soci::use(dps_key), soci::use(lot_key), soci::use(tenant), soci::use(provider), soci::use(a.status), soci::use(checks),
+        soci::use(dps_key), soci::use(lot_key), soci::use(tenant), soci::use(provider), soci::use(status), soci::use(checks),
         soci::use(reason, reason_i), soci::use(a.submitted_at), soci::use(decided, decided_i), soci::use(a.updated_at), soci::into(id);
     return id;
 }
@@ -215,12 +238,13 @@ std::int64_t insert_application(soci::session& sql, const application& a)
 void update_application_decision(soci::session& sql, const application& a, const std::string& at)
 {
     long long key = a.id;
-    const std::string reason = a.reason.value_or(""), evidence = a.evidence_required.value_or(""), from = a.suspended_from.value_or("");
+    const std::string reason = a.reason.value_or(""), evidence = a.evidence_required.value_or(""), from = a.suspended_from.value_or(""),
+                      status{to_text(a.status)};
     soci::indicator reason_i = db::indicator(a.reason.has_value()), evidence_i = db::indicator(a.evidence_required.has_value()),
                     from_i = db::indicator(a.suspended_from.has_value());
     sql << "UPDATE applications SET status = :s, reason = :r, evidence_required = :e, suspended_from = :f, decided_at = :at, "
            "updated_at = :at2 WHERE id = :id",
-        soci::use(a.status), soci::use(reason, reason_i), soci::use(evidence, evidence_i), soci::use(from, from_i), soci::use(at),
+        soci::use(status), soci::use(reason, reason_i), soci::use(evidence, evidence_i), soci::use(from, from_i), soci::use(at),
         soci::use(at), soci::use(key);
 }
 

@@ -17,7 +17,7 @@ std::optional<dps_system> load_dps(soci::session& sql, std::int64_t dps_id);
 std::vector<dps_system> list_dps(soci::session& sql);
 std::vector<std::int64_t> dps_past_their_term(soci::session& sql, const std::string& today); // open or suspended, term ended
 std::int64_t insert_dps(soci::session& sql, const dps_system& d);
-void set_dps_status(soci::session& sql, std::int64_t dps_id, const std::string& status, const std::string& at);
+void set_dps_status(soci::session& sql, std::int64_t dps_id, dps_status status, const std::string& at);
 void set_dps_term_end(soci::session& sql, std::int64_t dps_id, const std::string& ends_on, const std::string& at);
 
 std::optional<lot> load_lot(soci::session& sql, std::int64_t dps_id, const std::string& code);
