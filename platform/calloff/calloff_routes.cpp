@@ -18,17 +18,10 @@
 namespace dps::calloff {
 namespace {
 
-using auth::role;
-using http::request;
-using http::response;
-
-using http::reply;
-using http::reply_list;
-using http::with_id;
+using auth::kCouncilRoles, auth::kProviderRoles, auth::role;
+using http::reply, http::reply_list, http::request, http::response, http::with_id;
 using identity::by;
 
-using auth::kCouncilRoles;
-using auth::kProviderRoles;
 const std::vector<role>& kCommissioners = auth::kLeadOfficers;
 const std::vector<role> kContractManagers{role::tenant_admin, role::commissioner, role::contract_manager};
 const std::vector<role> kBidReaders{role::tenant_admin, role::commissioner, role::approver, role::auditor};
@@ -155,29 +148,6 @@ result<award_request> read_award(const request& req)
     auto discount = http::optional_integer(**o, "block_discount_percent", 0, 100);
     if (!discount) return discount.err();
     return award_request{*bid, {*hours, *discount}};
-}
-
-// An approver's decision on the award's current step.
-struct decision_request {
-    std::string decision;
-    std::optional<std::string> comment;
-};
-result<decision_request> read_decision(const request& req)
-{
-    auto o = http::object_with_fields(req.json, {"decision", "comment"});
-    if (!o) return o.err();
-    auto decision = http::required_string(**o, "decision", 1, 16);
-    if (!decision) return decision.err();
-    auto comment = http::optional_string(**o, "comment", 4000);
-    if (!comment) return comment.err();
-    return decision_request{*decision, *comment};
-}
-
-result<std::string> read_uplift_date(const request& req)
-{
-    auto o = http::object_with_fields(req.json, {"date"});
-    if (!o) return o.err();
-    return http::required_string(**o, "date", 10, 10);
 }
 
 // The variation fields: new rate, hours or weekly cost, end date, block arrangement, effective date, reason.
@@ -314,9 +284,10 @@ response calloff_handlers::get_award(request& req, const principal& p)
 response calloff_handlers::decide_award(request& req, const principal& p)
 {
     return with_id(req, "award_id", [&](std::int64_t id) {
-        auto in = read_decision(req);
+        // An approver's decision on the award's current step, and the comment a rejection needs.
+        auto in = http::read_word_and_note(req.json, "decision", 16, "comment", 4000);
         if (!in) return http::error_response(in.err(), req.request_id);
-        return reply(req, awards_.decide(by(req, p), id, in->decision, in->comment));
+        return reply(req, awards_.decide(by(req, p), id, in->word, in->note));
     });
 }
 
@@ -348,7 +319,7 @@ response calloff_handlers::propose_uplift(request& req, const principal& p)
 response calloff_handlers::apply_uplift(request& req, const principal& p)
 {
     return with_id(req, "contract_id", [&](std::int64_t id) {
-        auto date = read_uplift_date(req);
+        auto date = http::only_string(req.json, "date", 10, 10);
         if (!date) return http::error_response(date.err(), req.request_id);
         return reply(req, awards_.contract_changes().apply_uplift(by(req, p), id, *date));
     });

@@ -17,21 +17,8 @@ namespace dps::purchasing {
 namespace {
 
 using auth::role;
-using http::request;
-using http::response;
-
-using http::reply;
-using http::reply_list;
-using http::with_id;
+using http::reply, http::reply_list, http::request, http::response, http::with_id;
 using identity::by;
-
-// Reads one required string field from a JSON body that may hold only that field.
-result<std::string> single_field(const request& req, const char* field, std::size_t min, std::size_t max)
-{
-    auto o = http::object_with_fields(req.json, {field});
-    if (!o) return o.err();
-    return http::required_string(**o, field, min, max);
-}
 
 // A partner's request for an agreement: the lots it would call off from, and the agreement's term.
 struct agreement_request {
@@ -111,7 +98,7 @@ response agreement_handlers::history(request& req, const principal& p)
 response agreement_handlers::decide(request& req, const principal& p)
 {
     return with_id(req, "agreement_id", [&](std::int64_t id) {
-        auto action = single_field(req, "action", 1, 32);
+        auto action = http::only_string(req.json, "action", 1, 32);
         if (!action) return http::error_response(action.err(), req.request_id);
         return reply(req, agreements_.decide(by(req, p), id, *action));
     });
@@ -120,7 +107,7 @@ response agreement_handlers::decide(request& req, const principal& p)
 response agreement_handlers::give_notice(request& req, const principal& p)
 {
     return with_id(req, "agreement_id", [&](std::int64_t id) {
-        auto given = single_field(req, "given_on", 10, 10);
+        auto given = http::only_string(req.json, "given_on", 10, 10);
         if (!given) return http::error_response(given.err(), req.request_id);
         return reply(req, agreements_.give_notice(by(req, p), id, *given));
     });
@@ -129,7 +116,7 @@ response agreement_handlers::give_notice(request& req, const principal& p)
 response agreement_handlers::add_lot(request& req, const principal& p)
 {
     return with_id(req, "agreement_id", [&](std::int64_t id) {
-        auto code = single_field(req, "lot_code", 1, 64);
+        auto code = http::only_string(req.json, "lot_code", 1, 64);
         if (!code) return http::error_response(code.err(), req.request_id);
         return reply(req, agreements_.add_lot(by(req, p), id, *code));
     });
@@ -144,7 +131,7 @@ response agreement_handlers::mark_fee_paid(request& req, const principal& p)
 {
     return with_id(req, "agreement_id", [&](std::int64_t id) {
         return with_id(req, "fee_id", [&](std::int64_t fee) {
-            auto paid = single_field(req, "paid_on", 10, 10);
+            auto paid = http::only_string(req.json, "paid_on", 10, 10);
             if (!paid) return http::error_response(paid.err(), req.request_id);
             return reply(req, agreements_.mark_fee_paid(by(req, p), id, fee, *paid));
         });

@@ -17,12 +17,7 @@ namespace dps::purchasing {
 namespace {
 
 using auth::role;
-using http::request;
-using http::response;
-
-using http::reply;
-using http::reply_list;
-using http::with_id;
+using http::reply, http::reply_list, http::request, http::response, http::with_id;
 using identity::by;
 
 // The query string's status=… filter, if any.
@@ -51,29 +46,6 @@ result<new_dps> read_dps(const request& req)
     if (!latest) return latest.err();
     in.latest_end_on = latest->value_or(in.term_ends_on);
     return in;
-}
-
-// A status move on the DPS: the action and, where it needs one, why.
-struct status_request {
-    std::string action;
-    std::optional<std::string> reason;
-};
-result<status_request> read_status(const request& req)
-{
-    auto o = http::object_with_fields(req.json, {"action", "reason"});
-    if (!o) return o.err();
-    auto action = http::required_string(**o, "action", 1, 32);
-    if (!action) return action.err();
-    auto reason = http::optional_string(**o, "reason", 2000);
-    if (!reason) return reason.err();
-    return status_request{*action, *reason};
-}
-
-result<std::string> read_term_end(const request& req)
-{
-    auto o = http::object_with_fields(req.json, {"term_ends_on"});
-    if (!o) return o.err();
-    return http::required_string(**o, "term_ends_on", 10, 10);
 }
 
 // The new lot: code, name, description and its requirements (an object the lead's plugin reads).
@@ -136,16 +108,17 @@ response dps_handlers::get_dps(request& req, const principal& p)
 response dps_handlers::change_status(request& req, const principal& p)
 {
     return with_id(req, "dps_id", [&](std::int64_t id) {
-        auto in = read_status(req);
+        // A status move on the DPS: the action and, where it needs one, why.
+        auto in = http::read_word_and_note(req.json, "action", 32, "reason", 2000);
         if (!in) return http::error_response(in.err(), req.request_id);
-        return reply(req, dps_.change_status(by(req, p), id, in->action, in->reason));
+        return reply(req, dps_.change_status(by(req, p), id, in->word, in->note));
     });
 }
 
 response dps_handlers::extend(request& req, const principal& p)
 {
     return with_id(req, "dps_id", [&](std::int64_t id) {
-        auto end = read_term_end(req);
+        auto end = http::only_string(req.json, "term_ends_on", 10, 10);
         if (!end) return http::error_response(end.err(), req.request_id);
         return reply(req, dps_.extend(by(req, p), id, *end));
     });

@@ -70,4 +70,23 @@ result<std::int64_t> id_param(const std::string& text)
     return id;
 }
 
+result<std::string> only_string(const boost::json::value& body, std::string_view field, std::size_t min_length, std::size_t max_length)
+{
+    auto o = object_with_fields(body, {field});
+    if (!o) return o.err();
+    return required_string(**o, field, min_length, max_length);
+}
+
+result<word_and_note> read_word_and_note(const boost::json::value& body, std::string_view word_field, std::size_t word_max,
+                                         std::string_view note_field, std::size_t note_max)
+{
+    auto o = object_with_fields(body, {word_field, note_field});
+    if (!o) return o.err();
+    auto word = required_string(**o, word_field, 1, word_max);
+    if (!word) return word.err();
+    auto note = optional_string(**o, note_field, note_max);
+    if (!note) return note.err();
+    return word_and_note{*word, *note};
+}
+
 } // namespace dps::http

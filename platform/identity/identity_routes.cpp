@@ -14,15 +14,8 @@
 namespace dps::identity {
 namespace {
 
-using auth::kCouncilRoles;
-using auth::role;
-using http::request;
-using http::response;
-
-using http::no_content;
-using http::reply;
-using http::reply_list;
-using http::with_id;
+using auth::kCouncilRoles, auth::role;
+using http::no_content, http::reply, http::reply_list, http::request, http::response, http::with_id;
 
 result<std::vector<auth::role_grant>> read_roles(const boost::json::object& o, auth::principal_kind holder)
 {

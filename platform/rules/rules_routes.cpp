@@ -17,12 +17,7 @@ namespace dps::rules {
 namespace {
 
 using auth::role;
-using http::request;
-using http::response;
-
-using http::reply;
-using http::reply_list;
-using http::with_id;
+using http::reply, http::reply_list, http::request, http::response, http::with_id;
 using identity::by;
 
 boost::json::value report_json(const plugins::fixture_report& report)
