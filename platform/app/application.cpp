@@ -19,6 +19,8 @@
 #include "log/logger.hpp"
 #include "plugins/plugin_host.hpp"
 #include "rules/rules_routes.hpp"
+#include "reports/reports_routes.hpp"
+#include "reports/reports_service.hpp"
 #include "rules/rules_service.hpp"
 
 #include <algorithm>
@@ -116,6 +118,7 @@ result<std::unique_ptr<application>> application::create(const config& settings,
     app->calloffs_ = std::make_unique<calloff::calloff_service>(*app->db_, *app->clock_, *app->plugins_);
     app->awards_ = std::make_unique<calloff::award_service>(*app->db_, *app->clock_, *app->plugins_);
     app->idempotency_ = std::make_unique<calloff::idempotency>(*app->db_, *app->clock_);
+    app->reports_ = std::make_unique<reports::reports_service>(*app->db_);
     app->routes_ = std::make_unique<http::router>();
     app->guard_ = std::make_unique<auth::access_guard>(*app->routes_, *app->identity_);
     add_system_routes(*app->guard_, *app->db_);
@@ -124,6 +127,7 @@ result<std::unique_ptr<application>> application::create(const config& settings,
     purchasing::add_dps_routes(*app->guard_, *app->dps_);
     purchasing::add_agreement_routes(*app->guard_, *app->agreements_, *app->dps_);
     calloff::add_calloff_routes(*app->guard_, *app->calloffs_, *app->awards_, *app->idempotency_);
+    reports::add_reports_routes(*app->guard_, *app->reports_);
     if (extra_routes) extra_routes(*app->routes_);
 
     http::server_settings s;

@@ -20,6 +20,7 @@ namespace dps::plugins { class plugin_host; }
 namespace dps::rules { class rules_service; }
 namespace dps::purchasing { class dps_service; class agreement_service; }
 namespace dps::calloff { class calloff_service; class award_service; class idempotency; }
+namespace dps::reports { class reports_service; }
 
 namespace dps::app {
 
@@ -62,6 +63,7 @@ private:
     std::unique_ptr<calloff::calloff_service> calloffs_;
     std::unique_ptr<calloff::award_service> awards_;
     std::unique_ptr<calloff::idempotency> idempotency_;
+    std::unique_ptr<reports::reports_service> reports_;
     std::unique_ptr<http::router> routes_;
     std::unique_ptr<auth::access_guard> guard_;
     std::unique_ptr<http::server> server_;

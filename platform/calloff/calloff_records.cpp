@@ -120,7 +120,8 @@ boost::json::value to_json(const spot_purchase& s)
 {
     return {{"id", s.id}, {"call_off_id", s.call_off_id}, {"tenant_id", s.tenant_id}, {"provider_name", s.provider_name},
             {"hourly_rate_pence", opt(s.hourly_rate_pence)}, {"hours_per_week", opt(s.hours_per_week)}, {"cost_pence", s.cost_pence},
-            {"recorded_at", s.recorded_at}};
+            {"recorded_at", s.recorded_at}, {"reason", opt(s.reason)}, {"dps_id", s.dps_id}, {"lot_id", s.lot_id},
+            {"lot_code", s.lot_code}, {"call_off_title", s.call_off_title}, {"lead_tenant_id", s.lead_tenant_id}};
 }
 
 boost::json::value to_json(const bid_list& l)

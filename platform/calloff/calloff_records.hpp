@@ -117,12 +117,25 @@ struct uplift_proposal {
     bool applied = false; // an uplift for this date is already applied
 };
 
+// The placement a council bought outside the DPS when a call-off closed unfilled: a record of its
+// own, read back with where it sits (DPS, lot, the call-off it closed) for reports and the lead.
 struct spot_purchase {
     std::int64_t id = 0, call_off_id = 0, tenant_id = 0;
     std::string provider_name;
     std::optional<std::int64_t> hourly_rate_pence, hours_per_week;
     std::int64_t cost_pence = 0;
     std::string recorded_at;
+    std::optional<std::string> reason;
+    std::int64_t dps_id = 0, lot_id = 0, lead_tenant_id = 0;
+    std::string lot_code, call_off_title;
+};
+
+// Which spot purchases a council lists: its own, or as the lead every partner's on one of its DPSs.
+struct spot_filter {
+    std::int64_t viewer_tenant_id = 0;
+    std::optional<std::int64_t> dps_id;
+    std::optional<std::string> lot_code, provider_contains;
+    std::optional<std::string> from, to; // recorded_at in [from, to): a financial year's instants
 };
 
 // The sealed view of a call-off's bids before its deadline: only how many.

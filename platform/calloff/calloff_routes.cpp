@@ -9,6 +9,8 @@
 #include "core/money.hpp"
 #include "http/json_input.hpp"
 #include "http/json_io.hpp"
+#include "http/query.hpp"
+#include "core/clock.hpp"
 #include "http/replies.hpp"
 #include "identity/acting_for.hpp"
 #include "auth/route_table.hpp"
@@ -244,6 +246,32 @@ response calloff_handlers::evaluate(request& req, const principal& p)
     return with_id(req, "call_off_id", [&](std::int64_t id) { return reply(req, calloffs_.evaluate(by(req, p), id)); });
 }
 
+// Filters: dps_id, lot (its code), financial_year (2025: April 2025 to March 2026), provider (part of the name).
+response calloff_handlers::list_spot_purchases(request& req, const principal& p)
+{
+    auto q = http::query_params::parse(req.query, {"dps_id", "lot", "financial_year", "provider"});
+    if (!q) return http::error_response(q.err(), req.request_id);
+    auto dps_id = q->id("dps_id");
+    if (!dps_id) return http::error_response(dps_id.err(), req.request_id);
+    auto year = q->integer("financial_year", 2000, 2100);
+    if (!year) return http::error_response(year.err(), req.request_id);
+    spot_filter f;
+    f.dps_id = *dps_id;
+    f.lot_code = q->text("lot");
+    f.provider_contains = q->text("provider");
+    if (*year) {
+        const auto fy = financial_year(static_cast<int>(**year));
+        f.from = format_timestamp(fy.from);
+        f.to = format_timestamp(fy.to);
+    }
+    return reply_list(req, calloffs_.spot_purchases(by(req, p), f));
+}
+
+response calloff_handlers::get_spot_purchase(request& req, const principal& p)
+{
+    return with_id(req, "spot_purchase_id", [&](std::int64_t id) { return reply(req, calloffs_.spot_purchase_of(by(req, p), id)); });
+}
+
 response calloff_handlers::close_unfilled(request& req, const principal& p)
 {
     return with_id(req, "call_off_id", [&](std::int64_t id) {
@@ -348,6 +376,9 @@ std::vector<auth::route_row<calloff_handlers>> routes()
         {"POST", "/v1/bids/{bid_id}/withdraw", kProviderRoles, "bid_id", &h::withdraw_bid},
         {"POST", "/v1/call-offs/{call_off_id}/evaluation", kCommissioners, "call_off_id", &h::evaluate},
         {"POST", "/v1/call-offs/{call_off_id}/unfilled", kCommissioners, "call_off_id", &h::close_unfilled, json | once},
+        // Read by the council that made it and by the DPS's lead (the service decides which).
+        {"GET", "/v1/spot-purchases", kCouncilRoles, nullptr, &h::list_spot_purchases},
+        {"GET", "/v1/spot-purchases/{spot_purchase_id}", kCouncilRoles, "spot_purchase_id", &h::get_spot_purchase},
         // The one negotiation round: shortlisted bids make best and final offers until its deadline.
         {"POST", "/v1/call-offs/{call_off_id}/negotiation", kCommissioners, "call_off_id", &h::negotiate, json | once},
         {"GET", "/v1/call-offs/{call_off_id}/history", kCouncilRoles, "call_off_id", &h::history},
@@ -370,6 +401,7 @@ void add_calloff_routes(auth::access_guard& guard, calloff_service& calloffs, aw
 {
     guard.add_resolver("call_off_id", [&calloffs](std::int64_t id, const db::scope& as) { return calloffs.call_off_owner(id, as); });
     guard.add_resolver("bid_id", [&calloffs](std::int64_t id, const db::scope& as) { return calloffs.bid_owner(id, as); });
+    guard.add_resolver("spot_purchase_id", [&calloffs](std::int64_t id, const db::scope& as) { return calloffs.spot_purchase_owner(id, as); });
     guard.add_resolver("award_id", [&awards](std::int64_t id, const db::scope& as) { return awards.award_owner(id, as); });
     guard.add_resolver("contract_id", [&awards](std::int64_t id, const db::scope& as) { return awards.contract_owner(id, as); });
 

@@ -22,6 +22,8 @@ public:
     using principal = auth::principal;
 
     response create_call_off(request& req, const principal& p);
+    response list_spot_purchases(request& req, const principal& p);
+    response get_spot_purchase(request& req, const principal& p);
     response list_call_offs(request& req, const principal& p);
     response get_call_off(request& req, const principal& p);
     response publish(request& req, const principal& p);

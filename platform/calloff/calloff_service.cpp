@@ -345,7 +345,7 @@ result<spot_purchase> calloff_service::close_unfilled(const acting& by, std::int
                                                    (n ? n->bafo_deadline : c->bid_deadline));
         auto to = next_state(c->status, call_off_action::close_unfilled);
         if (!to) return to.err();
-        spot_purchase spot{0, c->id, c->tenant_id, in.provider_name, in.hourly_rate_pence, in.hours_per_week, in.cost_pence, at};
+        spot_purchase spot{0, c->id, c->tenant_id, in.provider_name, in.hourly_rate_pence, in.hours_per_week, in.cost_pence, at, in.reason};
         spot.id = insert_spot_purchase(sql, spot);
         for (const auto& b : live_bids(sql, c->id)) {
             auto bid_to = next_state(b.status, bid_action::lose);
@@ -355,7 +355,32 @@ result<spot_purchase> calloff_service::close_unfilled(const acting& by, std::int
         }
         move_call_off(sql, *c, call_off_action::close_unfilled, *to, in.reason.value_or("spot purchase from " + in.provider_name), by, clock_);
         record(sql, *c, {std::nullopt, "spot_purchase", spot.id, "record", std::nullopt, "recorded", std::nullopt}, by, clock_);
-        return spot;
+        return *load_spot_purchase(sql, spot.id);
+    });
+}
+
+result<spot_purchase> calloff_service::spot_purchase_of(const acting& by, std::int64_t spot_purchase_id)
+{
+    if (!is_council(by)) return not_found("spot purchase");
+    return db_.read_value<spot_purchase>(by.data_scope(), [&](soci::session& sql) -> result<spot_purchase> {
+        auto s = load_spot_purchase(sql, spot_purchase_id);
+        const std::int64_t me = *by.caller->tenant_id;
+        if (!s || (s->tenant_id != me && s->lead_tenant_id != me)) return not_found("spot purchase");
+        return *s;
+    });
+}
+
+result<std::vector<spot_purchase>> calloff_service::spot_purchases(const acting& by, spot_filter filter)
+{
+    if (!is_council(by)) return forbidden("spot purchases are the councils' records");
+    filter.viewer_tenant_id = *by.caller->tenant_id;
+    return db_.read_value<std::vector<spot_purchase>>(by.data_scope(), [&](soci::session& sql) -> result<std::vector<spot_purchase>> {
+        // Another council's DPS: nothing of it to list, rather than an empty answer that looks like one.
+        if (filter.dps_id) {
+            auto d = purchasing::store::load_dps(sql, *filter.dps_id);
+            if (!d || !purchasing::visible_to(*d, by)) return not_found("DPS");
+        }
+        return list_spot_purchases(sql, filter);
     });
 }
 
@@ -415,6 +440,15 @@ result<std::optional<auth::owner>> calloff_service::call_off_owner(std::int64_t 
         auto tenant = call_off_tenant(sql, call_off_id);
         if (!tenant) return std::optional<auth::owner>{};
         return std::optional<auth::owner>{auth::owner{*tenant, std::nullopt, std::nullopt, std::nullopt}};
+    });
+}
+
+result<std::optional<auth::owner>> calloff_service::spot_purchase_owner(std::int64_t spot_purchase_id, const db::scope& as)
+{
+    return db_.read_value<std::optional<auth::owner>>(as, [&](soci::session& sql) -> result<std::optional<auth::owner>> {
+        auto s = load_spot_purchase(sql, spot_purchase_id);
+        if (!s) return std::optional<auth::owner>{};
+        return std::optional<auth::owner>{auth::owner{s->tenant_id, std::nullopt, std::nullopt, s->lead_tenant_id}};
     });
 }
 

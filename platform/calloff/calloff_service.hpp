@@ -64,6 +64,10 @@ public:
     // After the deadline: scores every live bid with the council's score_bid hook and ranks them.
     result<bid_list> evaluate(const identity::acting& by, std::int64_t call_off_id);
     result<spot_purchase> close_unfilled(const identity::acting& by, std::int64_t call_off_id, const spot_input& input);
+    // A spot purchase, for the council that made it or the lead of the DPS it was called off from
+    // (read-only). The list: the caller's own and, on the DPSs it leads, its partners'.
+    result<spot_purchase> spot_purchase_of(const identity::acting& by, std::int64_t spot_purchase_id);
+    result<std::vector<spot_purchase>> spot_purchases(const identity::acting& by, spot_filter filter);
     // After evaluation, once per call-off: only the shortlisted bids may be amended (best and final
     // offers, sealed) until the round's deadline; then evaluation scores them again.
     result<call_off> negotiate(const identity::acting& by, std::int64_t call_off_id, const negotiation_input& input);
@@ -73,6 +77,8 @@ public:
     // Owners for the access guard: the calling council.
     result<std::optional<auth::owner>> call_off_owner(std::int64_t call_off_id, const db::scope& as);
     result<std::optional<auth::owner>> bid_owner(std::int64_t bid_id, const db::scope& as);
+    // A spot purchase's two councils: the one that made it, and the lead of the DPS (who reads it).
+    result<std::optional<auth::owner>> spot_purchase_owner(std::int64_t spot_purchase_id, const db::scope& as);
 
 private:
 

@@ -9,6 +9,7 @@
 #include <soci/soci.h>
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 
 namespace dps::calloff::store {
@@ -50,8 +51,17 @@ constexpr const char* kInsertShortlisted =
 constexpr const char* kProviderShortlisted = "SELECT count(*) FROM negotiation_shortlist WHERE round_id = :r AND provider_org_id = :p";
 
 constexpr const char* kInsertSpotPurchase =
-    "INSERT INTO spot_purchases (call_off_id, tenant_id, provider_name, hourly_rate_pence, hours_per_week, cost_pence, recorded_at) "
-    "VALUES (:c, :t, :n, :r, :h, :cost, :at) RETURNING id";
+    "INSERT INTO spot_purchases (call_off_id, tenant_id, provider_name, hourly_rate_pence, hours_per_week, cost_pence, recorded_at, "
+    "reason) VALUES (:c, :t, :n, :r, :h, :cost, :at, :why) RETURNING id";
+constexpr const char* kSpotSelect =
+    "SELECT s.id, s.call_off_id, s.tenant_id, s.provider_name, s.hourly_rate_pence, s.hours_per_week, s.cost_pence, s.recorded_at, "
+    "s.reason, c.dps_id, c.lot_id, c.lead_tenant_id, l.code, c.title "
+    "FROM spot_purchases s JOIN call_offs c ON c.id = s.call_off_id JOIN lots l ON l.id = c.lot_id ";
+// Every filter bound every time (an unused one as 0 or ''), so the statement text never varies.
+constexpr const char* kSpotList =
+    "WHERE (s.tenant_id = :me OR c.lead_tenant_id = :me2) AND (:d = 0 OR c.dps_id = :d2) AND (:lot = '' OR l.code = :lot2) "
+    "AND (:from = '' OR s.recorded_at >= :from2) AND (:to = '' OR s.recorded_at < :to2) "
+    "AND (:p = '' OR lower(s.provider_name) LIKE :p2 ESCAPE '!') ORDER BY s.recorded_at, s.id";
 
 constexpr const char* kInsertDecision =
     "INSERT INTO call_off_decisions (call_off_id, tenant_id, provider_org_id, entity_type, entity_id, action, from_status, "
@@ -88,6 +98,26 @@ call_off call_off_from(const soci::row& r)
     c.created_at = db::text_of(r, "created_at");
     c.updated_at = db::text_of(r, "updated_at");
     return c;
+}
+
+spot_purchase spot_from(const soci::row& r)
+{
+    spot_purchase s;
+    s.id = db::int_of(r, "id");
+    s.call_off_id = db::int_of(r, "call_off_id");
+    s.tenant_id = db::int_of(r, "tenant_id");
+    s.provider_name = db::text_of(r, "provider_name");
+    s.hourly_rate_pence = db::opt_int_of(r, "hourly_rate_pence");
+    s.hours_per_week = db::opt_int_of(r, "hours_per_week");
+    s.cost_pence = db::int_of(r, "cost_pence");
+    s.recorded_at = db::text_of(r, "recorded_at");
+    s.reason = db::opt_text_of(r, "reason");
+    s.dps_id = db::int_of(r, "dps_id");
+    s.lot_id = db::int_of(r, "lot_id");
+    s.lead_tenant_id = db::int_of(r, "lead_tenant_id");
+    s.lot_code = db::text_of(r, "code");
+    s.call_off_title = db::text_of(r, "title");
+    return s;
 }
 
 decision decision_from(const soci::row& r)
@@ -255,9 +285,41 @@ std::int64_t insert_spot_purchase(soci::session& sql, const spot_purchase& s)
     long long id = 0, call_off_key = s.call_off_id, tenant = s.tenant_id, rate = s.hourly_rate_pence.value_or(0),
               hours = s.hours_per_week.value_or(0), cost = s.cost_pence;
     soci::indicator rate_i = db::indicator(s.hourly_rate_pence.has_value()), hours_i = db::indicator(s.hours_per_week.has_value());
+    const std::string reason = s.reason.value_or("");
+    soci::indicator reason_i = db::indicator(s.reason.has_value());
     sql << kInsertSpotPurchase, soci::use(call_off_key), soci::use(tenant), soci::use(s.provider_name), soci::use(rate, rate_i),
-        soci::use(hours, hours_i), soci::use(cost), soci::use(s.recorded_at), soci::into(id);
+        soci::use(hours, hours_i), soci::use(cost), soci::use(s.recorded_at), soci::use(reason, reason_i), soci::into(id);
     return id;
+}
+
+std::optional<spot_purchase> load_spot_purchase(soci::session& sql, std::int64_t id)
+{
+    long long key = id;
+    soci::rowset<soci::row> rows = (sql.prepare << kSpotSelect << "WHERE s.id = :id", soci::use(key));
+    for (const auto& r : rows) return spot_from(r);
+    return std::nullopt;
+}
+
+std::vector<spot_purchase> list_spot_purchases(soci::session& sql, const spot_filter& f)
+{
+    long long me = f.viewer_tenant_id, dps = f.dps_id.value_or(0);
+    const std::string lot = f.lot_code.value_or(""), from = f.from.value_or(""), to = f.to.value_or("");
+    // A substring match on the name, case-insensitive, with LIKE's own characters taken literally.
+    std::string pattern;
+    if (f.provider_contains) {
+        pattern = "%";
+        for (unsigned char ch : *f.provider_contains) {
+            if (ch == '%' || ch == '_' || ch == '!') pattern += '!';
+            pattern += static_cast<char>(std::tolower(ch));
+        }
+        pattern += "%";
+    }
+    std::vector<spot_purchase> out;
+    soci::rowset<soci::row> rows = (sql.prepare << kSpotSelect << kSpotList, soci::use(me), soci::use(me), soci::use(dps), soci::use(dps),
+                                    soci::use(lot), soci::use(lot), soci::use(from), soci::use(from), soci::use(to), soci::use(to),
+                                    soci::use(pattern), soci::use(pattern));
+    for (const auto& r : rows) out.push_back(spot_from(r));
+    return out;
 }
 
 void record(soci::session& sql, const call_off& c, const new_decision& m, const identity::acting& by, const clock& now)

@@ -56,6 +56,8 @@ bool provider_shortlisted(soci::session& sql, std::int64_t round_id, std::int64_
 bool bids_sealed(const call_off& c, const std::optional<negotiation>& n, const std::string& now);
 
 std::int64_t insert_spot_purchase(soci::session& sql, const spot_purchase& s);
+std::optional<spot_purchase> load_spot_purchase(soci::session& sql, std::int64_t id);
+std::vector<spot_purchase> list_spot_purchases(soci::session& sql, const spot_filter& f);
 
 // One move in call_off_decisions; `provider` is whose bid, award or contract it concerns, if any.
 struct new_decision {

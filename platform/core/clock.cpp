@@ -77,4 +77,27 @@ std::string london_date(timestamp t)
     return buffer;
 }
 
+timestamp london_midnight(std::chrono::year_month_day day)
+{
+    using namespace std::chrono;
+    // Midnight in London is 23:00 UTC the day before in summer time, else midnight UTC. The
+    // clocks change at 01:00 UTC, so the hour before the UTC midnight decides.
+    const sys_seconds utc_midnight{sys_days{day}};
+    const sys_seconds hour_before = utc_midnight - hours{1};
+    const year y = year_month_day{floor<days>(hour_before)}.year();
+    const bool summer = hour_before >= last_sunday_0100_utc(y, March) && hour_before < last_sunday_0100_utc(y, October);
+    return time_point_cast<milliseconds>(summer ? hour_before : utc_midnight);
+}
+
+financial_year_bounds financial_year(int starting_year)
+{
+    using namespace std::chrono;
+    const year_month_day first{year{starting_year}, April, day{1}}, next{year{starting_year + 1}, April, day{1}};
+    char buffer[16];
+    std::snprintf(buffer, sizeof buffer, "%04d-04-01", starting_year);
+    std::string from_date = buffer;
+    std::snprintf(buffer, sizeof buffer, "%04d-03-31", starting_year + 1);
+    return {london_midnight(first), london_midnight(next), from_date, buffer};
+}
+
 } // namespace dps

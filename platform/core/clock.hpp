@@ -34,4 +34,15 @@ std::optional<timestamp> parse_timestamp(std::string_view text);
 // the last Sunday of October (Summer Time Order 2002). libstdc++ 12 has no time-zone database.
 std::string london_date(timestamp t);
 
+// The instant a day begins in Europe/London.
+timestamp london_midnight(std::chrono::year_month_day day);
+
+// A UK public-sector financial year, April to March, named by the year it starts in (2025: from
+// 1 April 2025 to 31 March 2026, London time): its bounds as instants [from, to) and as dates.
+struct financial_year_bounds {
+    timestamp from, to;
+    std::string first_day, last_day;
+};
+financial_year_bounds financial_year(int starting_year);
+
 } // namespace dps

@@ -15,4 +15,11 @@ std::string pounds(pence amount)
     return std::string{negative ? "-" : ""} + "£" + grouped + "." + (part < 10 ? "0" : "") + std::to_string(part);
 }
 
+std::string decimal_pounds(pence amount)
+{
+    const bool negative = amount < 0;
+    const std::int64_t whole = (negative ? -amount : amount) / 100, part = (negative ? -amount : amount) % 100;
+    return std::string{negative ? "-" : ""} + std::to_string(whole) + "." + (part < 10 ? "0" : "") + std::to_string(part);
+}
+
 } // namespace dps::money

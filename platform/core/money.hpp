@@ -65,5 +65,7 @@ inline error out_of_range(const std::string& field)
 
 // "£310,000.00": pence as a committee report writes pounds (decision reasons and error messages).
 std::string pounds(pence amount);
+// "310000.00": pounds with two decimals and no symbol or grouping, for a spreadsheet's number column.
+std::string decimal_pounds(pence amount);
 
 } // namespace dps::money

@@ -122,6 +122,13 @@ const std::map<std::string, expectation>& table()
         {"GET /v1/contracts/{contract_id}/uplift", {"AP", {"A:tenant_admin", "A:commissioner", "A:approver", "A:contract_manager",
                                                            "A:finance", "A:auditor"}}},
         {"POST /v1/contracts/{contract_id}/uplift", {"AP", {"A:tenant_admin", "A:commissioner", "A:contract_manager"}}},
+        // Spot purchases and reports: the councils' records. A's own spot purchase: B, a partner, does not read it.
+        {"GET /v1/spot-purchases", {"", {"A:tenant_admin", "A:commissioner", "A:approver", "A:contract_manager", "A:finance", "A:auditor",
+                                         "B:tenant_admin", "B:commissioner"}}},
+        {"GET /v1/spot-purchases/{spot_purchase_id}", {"A", {"A:tenant_admin", "A:commissioner", "A:approver", "A:contract_manager",
+                                                             "A:finance", "A:auditor"}}},
+        {"GET /v1/reports/dps-vs-spot", {"", {"A:tenant_admin", "A:commissioner", "A:approver", "A:contract_manager", "A:finance",
+                                              "A:auditor", "B:tenant_admin", "B:commissioner"}}},
     };
     return t;
 }
@@ -176,14 +183,17 @@ protected:
         call_off_id_ = second->id;
         (void)app.calloffs().publish(commissioner, call_off_id_);
         bid_id_ = app.calloffs().submit_bid(bidder, call_off_id_, offer)->id;
+        auto third = app.calloffs().create(commissioner, dps_id_, {"lot1", "Third", "2026-06-10T12:00:00Z", package, {}});
+        (void)app.calloffs().publish(commissioner, third->id);
         matrix_clock_->set_date(std::chrono::year{2026} / std::chrono::June / 11);
+        spot_purchase_id_ = app.calloffs().close_unfilled(commissioner, third->id, {"Eastside Care", std::nullopt, std::nullopt, 90'000, std::nullopt})->id;
         (void)app.calloffs().evaluate(commissioner, first->id);
         award_id_ = app.awards().propose(commissioner, first->id, std::nullopt)->id;
         contract_id_ = *app.awards().decide(approver, award_id_, "approve", std::nullopt)->contract_id;
     }
 
     std::shared_ptr<test::manual_clock> matrix_clock_ = matrix_clock();
-    std::int64_t call_off_id_ = 0, bid_id_ = 0, award_id_ = 0, contract_id_ = 0;
+    std::int64_t call_off_id_ = 0, bid_id_ = 0, award_id_ = 0, contract_id_ = 0, spot_purchase_id_ = 0;
 
     std::int64_t dps_id_ = 0, application_id_ = 0, agreement_id_ = 0, fee_id_ = 0;
 
@@ -207,6 +217,7 @@ protected:
             {"{bid_id}", std::to_string(bid_id_)},
             {"{award_id}", std::to_string(award_id_)},
             {"{contract_id}", std::to_string(contract_id_)},
+            {"{spot_purchase_id}", std::to_string(spot_purchase_id_)},
         };
         std::string path = pattern;
         for (const auto& [k, v] : values)

@@ -1,0 +1,32 @@
+#include "reports/reports_service.hpp"
+
+#include "core/clock.hpp"
+#include "db/database.hpp"
+#include "dps/dps_service.hpp"
+#include "dps/dps_store.hpp"
+#include "identity/acting_for.hpp"
+#include "reports/reports_store.hpp"
+
+namespace dps::reports {
+
+result<dps_vs_spot_report> reports_service::dps_vs_spot(const identity::acting& by, int financial_year, std::optional<std::int64_t> dps_id)
+{
+    if (!by.caller || !by.caller->tenant_id) return make_error(error_kind::forbidden, "forbidden", "reports are the councils'");
+    const auto fy = dps::financial_year(financial_year);
+    dps_vs_spot_report report;
+    report.financial_year = financial_year;
+    report.first_day = fy.first_day;
+    report.last_day = fy.last_day;
+    report.dps_id = dps_id;
+    return db_.read_value<dps_vs_spot_report>(by.data_scope(), [&](soci::session& sql) -> result<dps_vs_spot_report> {
+        if (dps_id) {
+            auto d = purchasing::store::load_dps(sql, *dps_id);
+            if (!d || !purchasing::visible_to(*d, by)) return make_error(error_kind::not_found, "not_found", "no such DPS");
+        }
+        const auto rows = store::published_call_offs(sql, *by.caller->tenant_id, dps_id, format_timestamp(fy.from), format_timestamp(fy.to));
+        if (!tally(report, rows)) return money::out_of_range("report");
+        return report;
+    });
+}
+
+} // namespace dps::reports
