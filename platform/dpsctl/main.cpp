@@ -1,5 +1,6 @@
 // dpsctl: the operator's command line, over the same services the server uses (every write audited,
 // with actor "cli").
+#include "reports/reports_service.hpp"
 #include "app/application.hpp"
 #include "app/demo_seed.hpp"
 #include "app/version.hpp"
@@ -17,6 +18,9 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <algorithm>
+#include <charconv>
+#include <limits>
 #include <map>
 #include <string>
 #include <sys/stat.h>
@@ -36,6 +40,8 @@ constexpr const char* kUsage =
     "  role grant EMAIL ROLE[:AUTHORITY]\n"
     "  token issue EMAIL [--days N] [--label TEXT]   print a new API token once\n"
     "  seed-demo [--seed FILE] [--out FILE]     demo councils, providers, users, plugins; tokens written to FILE\n"
+    "  report dps-vs-spot --tenant SLUG --financial-year YEAR [--dps-id N] [--format json|csv]\n"
+    "                                           a report as the council sees it (GET /v1/reports/dps-vs-spot)\n"
     "  plugin check FILE                        compile and validate a tenant plugin (no database)\n"
     "  plugin test tenants/<slug>               run a tenant's fixtures.json against its plugin.lua\n\n";
 
@@ -46,6 +52,15 @@ int fail(const std::string& message)
 }
 
 int fail(const dps::error& e) { return fail(e.message); }
+
+// A flag's whole number in [min, max], or nothing.
+std::optional<std::int64_t> whole_number(const std::string& text, std::int64_t min, std::int64_t max)
+{
+    std::int64_t n = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || n < min || n > max) return std::nullopt;
+    return n;
+}
 
 // Splits "cmd a b --flag v --flag2 v2" into positionals and repeated flags.
 struct arguments {
@@ -220,6 +235,35 @@ int run(const std::vector<std::string>& words, dps::db::database& db, const dps:
         auto token = ids.issue_token(cli, u->id, args.flag("label", "cli"), days);
         if (!token) return fail(token.err());
         print_token(*token, u->email);
+        return 0;
+    }
+    if (command == "report" && pos.size() == 1 && pos[0] == "dps-vs-spot") {
+        // As the council would see it: its own call-offs and, on the DPSs it leads, its partners'.
+        auto tenants = ids.list_tenants(cli);
+        if (!tenants) return fail(tenants.err());
+        const auto slug = args.flag("tenant");
+        auto t = std::find_if(tenants->begin(), tenants->end(), [&](const auto& x) { return x.slug == slug; });
+        if (t == tenants->end()) return fail("no tenant '" + slug + "' (give --tenant SLUG)");
+        const auto year = whole_number(args.flag("financial-year"), 2000, 2100);
+        if (!year) return fail("--financial-year: the year it starts in, 2000 to 2100 (2025 is April 2025 to March 2026)");
+        std::optional<std::int64_t> dps_id;
+        if (args.flags.count("dps-id")) {
+            auto d = whole_number(args.flag("dps-id"), 1, std::numeric_limits<std::int64_t>::max());
+            if (!d) return fail("--dps-id: a DPS's id");
+            dps_id = *d;
+        }
+        const auto format = args.flag("format", "json");
+        if (format != "json" && format != "csv") return fail("--format: json or csv");
+        dps::auth::principal council;
+        council.tenant_id = t->id;
+        council.email = "dpsctl";
+        dps::reports::reports_service reports(db);
+        auto r = reports.dps_vs_spot({&council, "cli"}, static_cast<int>(*year), dps_id);
+        if (!r) return fail(r.err());
+        if (format == "csv") {
+            const auto csv = dps::reports::to_csv(*r);
+            std::fwrite(csv.data(), 1, csv.size(), stdout);
+        } else std::printf("%s\n", boost::json::serialize(dps::reports::to_json(*r)).c_str());
         return 0;
     }
     if (command == "seed-demo" && pos.empty()) {
