@@ -24,6 +24,9 @@
 #include "rules/rules_service.hpp"
 
 #include <algorithm>
+#include <any>
+#include <mutex>
+#include <unordered_map>
 
 
 #include <boost/json/value_from.hpp>
@@ -85,6 +88,29 @@ void warn_about_database_roles(db::database& db)
                   {{"advice", "run dpsd as a role that owns nothing and migrate with DPS_DB_MIGRATE_URL; see docs/operations.md"}});
 }
 
+// The access log's tenant: the caller's tenant slug. The principal carries only the tenant's id, so
+// each slug is read once (in the caller's own scope) and kept: slugs never change, and there is one
+// per council.
+std::function<std::string(const http::request&)> tenant_slugs(identity::identity_service& ids)
+{
+    struct cache {
+        std::mutex mutex;
+        std::unordered_map<std::int64_t, std::string> slugs;
+    };
+    return [known = std::make_shared<cache>(), &ids](const http::request& req) -> std::string {
+        const auto* caller = std::any_cast<auth::principal>(&req.caller);
+        if (!caller || !caller->tenant_id) return {};
+        {
+            std::lock_guard lock(known->mutex);
+            if (auto it = known->slugs.find(*caller->tenant_id); it != known->slugs.end()) return it->second;
+        }
+        auto t = ids.get_tenant(identity::acting{caller, req.request_id}, *caller->tenant_id);
+        if (!t) return {}; // e.g. the database is away: the line goes without, the next request tries again
+        std::lock_guard lock(known->mutex);
+        return known->slugs.emplace(t->id, t->slug).first->second;
+    };
+}
+
 } // namespace
 
 result<std::unique_ptr<application>> application::create(const config& settings, std::function<void(http::router&)> extra_routes,
@@ -142,6 +168,7 @@ result<std::unique_ptr<application>> application::create(const config& settings,
     s.shutdown_grace = settings.shutdown_grace;
     s.tls_cert = settings.tls_cert;
     s.tls_key = settings.tls_key;
+    s.tenant_of = tenant_slugs(*app->identity_);
     auto server = http::server::create(s, *app->routes_);
     if (!server) return server.err();
     app->server_ = std::move(*server);
@@ -163,6 +190,7 @@ void application::shutdown()
     server_->shutdown();
 }
 void application::wait() { server_->wait(); }
+status application::reload_tls() { return server_->reload_tls(); }
 unsigned short application::port() const { return server_->port(); }
 db::database& application::database() { return *db_; }
 identity::identity_service& application::identity() { return *identity_; }

@@ -37,6 +37,7 @@ public:
     void start();
     void shutdown();
     void wait();
+    status reload_tls(); // SIGHUP: the certificate and key files again (http::server::reload_tls)
     unsigned short port() const;
     db::database& database();
     const clock& time() const { return *clock_; }

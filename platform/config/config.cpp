@@ -3,8 +3,13 @@
 
 #include <boost/program_options.hpp>
 
+#include <cerrno>
 #include <charconv>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
 #include <sstream>
 
 namespace po = boost::program_options;
@@ -132,10 +137,87 @@ std::vector<setting> settings()
              else return "'" + v + "' is not true or false";
              return std::nullopt;
          }},
+        {"log-level", "DPS_LOG_LEVEL", "lowest level logged: debug, info, warn or error (default info)",
+         [](config& c, const std::string& v) -> std::optional<std::string> {
+             auto lvl = log::parse_level(v);
+             if (!lvl) return "'" + v + "' is not debug, info, warn or error";
+             c.log_level = *lvl;
+             return std::nullopt;
+         }},
     };
 }
 
+constexpr const char* kConfigEnv = "DPS_CONFIG";
+
+std::string trim(const std::string& text)
+{
+    const auto first = text.find_first_not_of(" \t");
+    if (first == std::string::npos) return {};
+    return text.substr(first, text.find_last_not_of(" \t") - first + 1);
+}
+
+bool is_key(const std::string& key)
+{
+    if (key.empty() || !(key[0] >= 'A' && key[0] <= 'Z')) return false;
+    for (char c : key)
+        if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) return false;
+    return true;
+}
+
+// Reads the file named by --config or DPS_CONFIG; errors name that setting and the file.
+result<std::vector<config_file_entry>> read_config_file(const std::string& source, const std::string& path)
+{
+    std::error_code fs_ec;
+    if (path.empty()) return config_error(source, "no file named");
+    if (!std::filesystem::exists(path, fs_ec)) return config_error(source, "cannot read '" + path + "': no such file");
+    if (!std::filesystem::is_regular_file(path, fs_ec)) return config_error(source, "cannot read '" + path + "': not a regular file");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return config_error(source, "cannot read '" + path + "': " + std::strerror(errno));
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (in.bad()) return config_error(source, "cannot read '" + path + "': " + std::strerror(errno));
+    return parse_config_file(text.str(), path);
+}
+
 } // namespace
+
+result<std::vector<config_file_entry>> parse_config_file(const std::string& text, const std::string& file_name)
+{
+    std::map<std::string, int> known; // env name -> line first set (0: not yet)
+    for (const auto& s : settings()) known[s.env] = 0;
+    std::vector<config_file_entry> out;
+    std::istringstream lines(text);
+    std::string raw;
+    for (int number = 1; std::getline(lines, raw); ++number) {
+        auto fail = [&](const std::string& why) {
+            return make_error(error_kind::bad_request, "bad_config", file_name + ":" + std::to_string(number) + ": " + why);
+        };
+        if (!raw.empty() && raw.back() == '\r') raw.pop_back(); // written on Windows
+        const std::string line = trim(raw);
+        if (line.empty() || line.front() == '#' || line.front() == ';') continue;
+        const auto equals = line.find('=');
+        if (equals == std::string::npos) return fail("expected KEY=value");
+        const std::string key = trim(line.substr(0, equals));
+        std::string value = trim(line.substr(equals + 1));
+        if (!is_key(key)) return fail("'" + key + "' is not a setting name (KEY=value, e.g. DPS_LISTEN=127.0.0.1:8443)");
+        if (key == kConfigEnv) return fail("DPS_CONFIG cannot be set in a configuration file");
+        auto k = known.find(key);
+        if (k == known.end()) return fail("unknown setting '" + key + "'");
+        if (k->second != 0) return fail(key + " is already set at line " + std::to_string(k->second));
+        // systemd reads backslashes as escapes and a trailing one as a continuation: refuse, so that
+        // dpsd and systemd never see different values in one file.
+        if (value.find('\\') != std::string::npos) return fail(key + ": backslashes are not supported");
+        if (!value.empty() && (value.front() == '"' || value.front() == '\'')) {
+            const char quote = value.front();
+            if (value.size() < 2 || value.back() != quote || value.find(quote, 1) != value.size() - 1)
+                return fail(key + ": unbalanced quotes");
+            value = value.substr(1, value.size() - 2);
+        }
+        k->second = number;
+        out.push_back({key, value, number});
+    }
+    return out;
+}
 
 env_lookup process_environment()
 {
@@ -174,6 +256,9 @@ result<parsed_config> parse_config(const std::vector<std::string>& args, const e
     const auto all = settings();
     po::options_description described("Settings (each flag also reads the environment variable named)");
     described.add_options()("help,h", "show this help");
+    described.add_options()("config", po::value<std::string>()->value_name("FILE"),
+                            "read settings from FILE: KEY=value lines with the DPS_* names below, as in a systemd "
+                            "EnvironmentFile; '#' comments [DPS_CONFIG]");
     for (const auto& s : all)
         described.add_options()(s.flag, po::value<std::string>(), (std::string{s.help} + " [" + s.env + "]").c_str());
     po::options_description hidden;
@@ -198,12 +283,34 @@ result<parsed_config> parse_config(const std::vector<std::string>& args, const e
     }
 
     std::ostringstream help;
-    help << described;
+    help << "Each setting is taken from its flag, else its environment variable, else the --config file,\n"
+            "else its default. An unknown or malformed line in the file, or a bad value anywhere, stops\n"
+            "the start with a message naming the setting (and the file and line).\n\n"
+         << described;
     out.help_text = help.str();
     out.help = vm.count("help") > 0;
     if (vm.count("positional") && !allow_positional)
         return make_error(error_kind::bad_request, "bad_config",
                           "unexpected argument '" + vm["positional"].as<std::vector<std::string>>().front() + "'");
+    if (out.help) return out; // --help works whatever the file says
+
+    std::map<std::string, config_file_entry> from_file;
+    std::optional<std::string> file;
+    std::string file_source;
+    if (vm.count("config")) {
+        file = vm["config"].as<std::string>();
+        file_source = "--config";
+    } else if (auto v = env(kConfigEnv)) {
+        file = *v;
+        file_source = kConfigEnv;
+    }
+    if (file) {
+        auto entries = read_config_file(file_source, *file);
+        if (!entries) return entries.err();
+        for (auto& e : *entries) from_file[e.key] = std::move(e);
+        out.settings.config_file = *file;
+    }
+
     for (const auto& s : all) {
         std::optional<std::string> value;
         std::string source;
@@ -213,6 +320,9 @@ result<parsed_config> parse_config(const std::vector<std::string>& args, const e
         } else if (auto v = env(s.env)) {
             value = *v;
             source = s.env;
+        } else if (auto f = from_file.find(s.env); f != from_file.end()) {
+            value = f->second.value;
+            source = *file + ":" + std::to_string(f->second.line) + ": " + s.env;
         }
         if (!value) continue;
         if (auto problem = s.apply(out.settings, *value)) return config_error(source, *problem);

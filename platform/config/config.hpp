@@ -1,7 +1,9 @@
-// Server and CLI settings, read from flags first, then DPS_* environment variables, then defaults.
+// Server and CLI settings. Each is read from its flag, else its DPS_* environment variable, else the
+// configuration file (--config FILE or DPS_CONFIG), else its default.
 #pragma once
 
 #include "core/result.hpp"
+#include "log/level.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -32,6 +34,8 @@ struct config {
     std::chrono::milliseconds idle_timeout{30'000};
     std::chrono::milliseconds shutdown_grace{10'000};
     bool migrate_on_start = true;
+    log::level log_level = log::level::info; // DPS_LOG_LEVEL
+    std::string config_file;                 // the file settings were read from, if any (--config, DPS_CONFIG)
 };
 
 // Reads an environment variable; injectable so that tests need not touch the process environment.
@@ -41,7 +45,21 @@ env_lookup process_environment();
 // Parses "HOST:PORT" (IPv6 as "[::1]:8443").
 result<listen_endpoint> parse_listen(const std::string& text);
 
-// Parses flags and environment. On success also returns the positional arguments left over
+// One KEY=value line of a configuration file, and its line number for error messages.
+struct config_file_entry {
+    std::string key;
+    std::string value;
+    int line = 0;
+};
+
+// The text of a configuration file: the format of a systemd EnvironmentFile, so that one file serves
+// both. KEY=value lines with the DPS_* names, blank lines, whole-line comments starting '#' or ';', a
+// value optionally in matching single or double quotes. What systemd would read differently
+// (backslash escapes, continuation lines) is refused rather than guessed at. An unknown or repeated
+// key, or a malformed line, is an error naming file_name and the line.
+result<std::vector<config_file_entry>> parse_config_file(const std::string& text, const std::string& file_name);
+
+// Parses flags, environment and the configuration file they name (if any). On success also returns the positional arguments left over
 // (dpsctl uses them as its sub-command); a bad value names the setting it came from.
 struct parsed_config {
     config settings;

@@ -24,7 +24,7 @@ struct server::impl {
     impl(server_settings s, const router& r, std::shared_ptr<net::ssl::context> t)
         : settings(std::move(s)), routes(r), tls(std::move(t)), contexts(make_contexts(settings.threads)),
           acceptor(*contexts.front()), workers(settings.workers), grace_timer(*contexts.front()),
-          accept_retry(*contexts.front()), ctx{routes, settings, *tls, workers, stopping, std::make_shared<session_registry>(), std::make_shared<body_budget>(settings.body_budget)}
+          accept_retry(*contexts.front()), ctx{routes, settings, tls, workers, stopping, std::make_shared<session_registry>(), std::make_shared<body_budget>(settings.body_budget)}
     {
         // All drained: no need to wait out the grace period.
         ctx.registry->on_drained([this] { net::post(*contexts.front(), [this] { grace_timer.cancel(); }); });
@@ -87,7 +87,8 @@ struct server::impl {
 
     server_settings settings;
     const router& routes;
-    std::shared_ptr<net::ssl::context> tls;
+    tls_contexts tls; // what new connections take; replaced by reload_tls
+    std::mutex reload_mutex; // one reload at a time, so the last to finish is the last asked for
     std::vector<std::unique_ptr<net::io_context>> contexts; // the first also runs the acceptor and the grace timer
     std::size_t next = 0;                                   // touched only by the acceptor's thread
     // Keep every context running while the server accepts; released at shutdown so each ends once drained.
@@ -167,6 +168,21 @@ void server::shutdown()
         });
         log::info("shutdown_started", {});
     });
+}
+
+status server::reload_tls()
+{
+    auto& p = *impl_;
+    std::lock_guard lock(p.reload_mutex);
+    auto next = make_server_tls_context(p.settings.tls_cert, p.settings.tls_key);
+    if (!next) {
+        log::error("tls_reload_failed", {{"reason", next.err().message}, {"kept", "the certificate in use"}});
+        return next.err();
+    }
+    const auto loaded = describe_certificate(**next);
+    p.tls.replace(std::move(*next));
+    log::info("tls_reloaded", {{"cert", p.settings.tls_cert}, {"subject", loaded.subject}, {"not_after", loaded.not_after}});
+    return ok_status();
 }
 
 void server::wait()

@@ -6,6 +6,7 @@
 #include "http/router.hpp"
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -30,8 +31,12 @@ struct server_settings {
     // answered 503 without reading it. Bodies are read before the caller is known, so without this
     // anyone could make dpsd hold connections x body_limit.
     std::size_t body_budget = 64u << 20;
-    std::string tls_cert;
+    std::string tls_cert; // read again by reload_tls()
     std::string tls_key;
+    // The caller's tenant for the access log, from what the route's admit step left in the request
+    // (request::caller): the http layer knows nothing of principals. Runs on the worker thread after
+    // the handler, so it may block briefly; empty when the caller has no tenant.
+    std::function<std::string(const request&)> tenant_of;
 };
 
 class server {
@@ -46,6 +51,11 @@ public:
     // keep-alive connections. Safe from any thread, including a signal-waiting one; idempotent.
     void shutdown();
     void wait(); // until every thread has finished
+    // Reads tls_cert and tls_key again (SIGHUP, for certificate rotation): handshakes from now on use
+    // the new pair, connections already open keep the one they began with. A pair that does not load
+    // (unreadable, malformed, key not matching) is refused: the error is logged and returned, and the
+    // current pair stays. Safe from any thread.
+    status reload_tls();
 
 private:
     struct impl;

@@ -150,7 +150,7 @@ void session_registry::detach()
 }
 
 session::session(net::ip::tcp::socket&& socket, session_context& ctx)
-    : stream_(std::move(socket), ctx.tls), ctx_(ctx), registry_(ctx.registry), bodies_(ctx.bodies)
+    : tls_(ctx.tls.current()), stream_(std::move(socket), *tls_), ctx_(ctx), registry_(ctx.registry), bodies_(ctx.bodies)
 {
     beast::error_code ec;
     auto& sock = beast::get_lowest_layer(stream_).socket();
@@ -277,6 +277,8 @@ void session::handle()
     method_ = req.method.substr(0, 16);
     path_ = req.path.substr(0, 512); // the log line stays short whatever the client sends
     request_id_ = req.request_id;
+    route_ = nullptr;
+    tenant_.clear();
     head_ = raw.method() == bhttp::verb::head;
     request_keep_alive_ = raw.keep_alive();
 
@@ -286,14 +288,23 @@ void session::handle()
                                       req.request_id));
     }
     auto m = ctx_.routes.find(req.method, req.path);
-    if (!m.found || m.found->options.runs_inline) return respond(ctx_.routes.dispatch(req, m));
+    route_ = m.found ? &m.found->pattern : nullptr;
+    if (!m.found || m.found->options.runs_inline) {
+        auto res = ctx_.routes.dispatch(req, m);
+        tenant_ = ctx_.settings.tenant_of && m.found ? ctx_.settings.tenant_of(req) : std::string{};
+        return respond(std::move(res));
+    }
     // Blocking work (database, plugins) goes to the worker pool; the reply comes back on this strand.
     // The work guard keeps the network threads running while the worker holds the request,
     // so a shutdown that starts meanwhile still delivers the response.
     net::post(ctx_.workers, [self = shared_from_this(), req = std::move(req), m = std::move(m),
                              guard = net::make_work_guard(stream_.get_executor())]() mutable {
         response res = self->ctx_.routes.dispatch(req, m);
-        net::post(self->stream_.get_executor(), [self, res = std::move(res)]() mutable { self->respond(std::move(res)); });
+        std::string tenant = self->ctx_.settings.tenant_of ? self->ctx_.settings.tenant_of(req) : std::string{};
+        net::post(self->stream_.get_executor(), [self, res = std::move(res), tenant = std::move(tenant)]() mutable {
+            self->tenant_ = std::move(tenant);
+            self->respond(std::move(res));
+        });
     });
 }
 
@@ -302,6 +313,8 @@ void session::fail_request(const error& e)
     busy_ = true;
     method_ = "-";
     path_ = "-";
+    route_ = nullptr;
+    tenant_.clear();
     request_id_ = unique_id();
     request_keep_alive_ = false;
     auto res = error_response(e, request_id_);
@@ -329,7 +342,9 @@ void session::respond(response r)
     res_.keep_alive(keep_alive);
 
     const auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
-    log::access({method_, path_, request_id_, remote_, r.status, body_size, static_cast<long long>(elapsed * 1000)});
+    log::access({.method = method_, .path = path_, .request_id = request_id_, .remote = remote_,
+                 .route = route_ ? std::string_view{*route_} : std::string_view{"-"}, .tenant = tenant_,
+                 .status = r.status, .bytes = body_size, .duration_us = static_cast<long long>(elapsed * 1000)});
 
     beast::get_lowest_layer(stream_).expires_after(ctx_.settings.idle_timeout);
     bhttp::async_write(stream_, res_, [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t n) {

@@ -68,11 +68,33 @@ private:
     std::atomic<std::size_t> held_{0};
 };
 
+// The TLS context new connections take. A reload replaces it whole instead of changing it, so each
+// connection keeps (by shared_ptr) the context it was accepted with, and no live SSL object ever sees
+// its context change underneath it.
+class tls_contexts {
+public:
+    explicit tls_contexts(std::shared_ptr<boost::asio::ssl::context> first) : current_(std::move(first)) {}
+    std::shared_ptr<boost::asio::ssl::context> current()
+    {
+        std::lock_guard lock(mutex_);
+        return current_;
+    }
+    void replace(std::shared_ptr<boost::asio::ssl::context> next)
+    {
+        std::lock_guard lock(mutex_);
+        current_.swap(next); // the old one is released outside the lock, when `next` goes
+    }
+
+private:
+    std::mutex mutex_;
+    std::shared_ptr<boost::asio::ssl::context> current_;
+};
+
 // What every session shares with the server that owns it.
 struct session_context {
     const router& routes;
     const server_settings& settings;
-    boost::asio::ssl::context& tls;
+    tls_contexts& tls;
     boost::asio::thread_pool& workers;
     std::atomic<bool>& stopping;
     std::shared_ptr<session_registry> registry;
@@ -100,6 +122,7 @@ private:
     void fail_request(const error& e); // answer an unreadable request, then close
     void do_close();
 
+    std::shared_ptr<boost::asio::ssl::context> tls_; // before stream_: outlives the SSL object made from it
     boost::beast::ssl_stream<boost::beast::tcp_stream> stream_;
     boost::beast::flat_buffer buffer_;
     std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
@@ -115,6 +138,8 @@ private:
     std::string method_;
     std::string path_;
     std::string request_id_;
+    const std::string* route_ = nullptr; // the matched route's template, owned by the router
+    std::string tenant_;                 // server_settings::tenant_of, after the handler
     std::chrono::steady_clock::time_point started_;
     bool head_ = false;
     bool request_keep_alive_ = false;

@@ -1,8 +1,12 @@
 // Mozilla intermediate configuration (TLS 1.2 + 1.3; ECDHE with AES-GCM or ChaCha20-Poly1305).
 #include "http/tls_context.hpp"
 
+#include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <boost/asio/ssl/error.hpp>
 
 #include <filesystem>
 
@@ -32,6 +36,12 @@ std::string openssl_reason()
     return buffer;
 }
 
+std::string reason_of(const boost::system::error_code& ec)
+{
+    ERR_clear_error();
+    return ec.message().empty() ? "unknown OpenSSL error" : ec.message();
+}
+
 } // namespace
 
 result<std::shared_ptr<boost::asio::ssl::context>> make_server_tls_context(const std::string& cert_file,
@@ -55,14 +65,40 @@ result<std::shared_ptr<boost::asio::ssl::context>> make_server_tls_context(const
         SSL_CTX_set1_groups_list(native, kGroups) != 1)
         return tls_error("DPS_TLS_CERT", "OpenSSL refused the TLS settings: " + openssl_reason());
 
+    // Asio takes the reason off OpenSSL's error queue into ec, so it is read from there.
     boost::system::error_code ec;
+    const std::string mismatch = "the key '" + key_file + "' does not match the certificate '" + cert_file + "'";
     ctx->use_certificate_chain_file(cert_file, ec);
-    if (ec) return tls_error("DPS_TLS_CERT", "cannot load certificate '" + cert_file + "': " + openssl_reason());
+    if (ec) return tls_error("DPS_TLS_CERT", "cannot load certificate '" + cert_file + "': " + reason_of(ec));
     ctx->use_private_key_file(key_file, ssl::context::pem, ec);
-    if (ec) return tls_error("DPS_TLS_KEY", "cannot load private key '" + key_file + "': " + openssl_reason());
-    if (SSL_CTX_check_private_key(native) != 1)
-        return tls_error("DPS_TLS_KEY", "the key '" + key_file + "' does not match the certificate '" + cert_file + "'");
+    if (ec && ec.category() == boost::asio::error::get_ssl_category() &&
+        ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == X509_R_KEY_VALUES_MISMATCH)
+        return tls_error("DPS_TLS_KEY", mismatch); // OpenSSL checks the key against the certificate as it loads it
+    if (ec) return tls_error("DPS_TLS_KEY", "cannot load private key '" + key_file + "': " + reason_of(ec));
+    if (SSL_CTX_check_private_key(native) != 1) return tls_error("DPS_TLS_KEY", mismatch);
     return ctx;
+}
+
+certificate_summary describe_certificate(boost::asio::ssl::context& ctx)
+{
+    certificate_summary out;
+    X509* cert = SSL_CTX_get0_certificate(ctx.native_handle());
+    if (!cert) return out;
+    auto text_of = [](auto&& print) {
+        std::string text;
+        if (BIO* bio = BIO_new(BIO_s_mem())) {
+            if (print(bio) > 0) {
+                char* data = nullptr;
+                const long n = BIO_get_mem_data(bio, &data);
+                if (n > 0) text.assign(data, static_cast<std::size_t>(n));
+            }
+            BIO_free(bio);
+        }
+        return text;
+    };
+    out.subject = text_of([&](BIO* b) { return X509_NAME_print_ex(b, X509_get_subject_name(cert), 0, XN_FLAG_RFC2253); });
+    out.not_after = text_of([&](BIO* b) { return ASN1_TIME_print(b, X509_get0_notAfter(cert)); });
+    return out;
 }
 
 } // namespace dps::http

@@ -14,4 +14,11 @@ namespace dps::http {
 result<std::shared_ptr<boost::asio::ssl::context>> make_server_tls_context(const std::string& cert_file,
                                                                            const std::string& key_file);
 
+// The loaded leaf certificate, for log lines: its subject (RFC 2253) and expiry (OpenSSL's text).
+struct certificate_summary {
+    std::string subject;
+    std::string not_after;
+};
+certificate_summary describe_certificate(boost::asio::ssl::context& ctx);
+
 } // namespace dps::http

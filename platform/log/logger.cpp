@@ -16,9 +16,13 @@ namespace {
 std::mutex mutex_;
 std::function<void(std::string_view)> sink_;
 std::atomic<bool> has_sink_{false};
-level minimum_ = level::info;
+std::atomic<level> minimum_{level::info}; // read on every line from every thread
 
-const char* name(level lvl)
+void emit(std::string& text);
+
+} // namespace
+
+const char* level_name(level lvl)
 {
     switch (lvl) {
     case level::debug: return "debug";
@@ -29,16 +33,19 @@ const char* name(level lvl)
     return "info";
 }
 
-void emit(std::string& text);
-
-} // namespace
+std::optional<level> parse_level(std::string_view text)
+{
+    for (auto lvl : {level::debug, level::info, level::warn, level::error})
+        if (text == level_name(lvl)) return lvl;
+    return std::nullopt;
+}
 
 void write(level lvl, std::string_view event, boost::json::object fields)
 {
-    if (lvl < minimum_) return;
+    if (lvl < minimum_.load(std::memory_order_relaxed)) return;
     boost::json::object line;
     line["ts"] = format_timestamp(system_clock_now());
-    line["level"] = name(lvl);
+    line["level"] = level_name(lvl);
     line["event"] = event;
     for (auto& kv : fields) line[kv.key()] = std::move(kv.value());
     std::string text = boost::json::serialize(line);
@@ -87,7 +94,7 @@ void emit(std::string& text)
 
 void access(const access_record& r)
 {
-    if (level::info < minimum_) return;
+    if (level::info < minimum_.load(std::memory_order_relaxed)) return;
     std::string line;
     line.reserve(256);
     line += R"({"ts":")";
@@ -96,6 +103,8 @@ void access(const access_record& r)
     append_json_string(line, r.method);
     line += R"(,"path":)";
     append_json_string(line, r.path);
+    line += R"(,"route":)";
+    append_json_string(line, r.route);
     line += R"(,"status":)";
     line += std::to_string(r.status);
     line += R"(,"bytes":)";
@@ -106,6 +115,10 @@ void access(const access_record& r)
     append_json_string(line, r.request_id);
     line += R"(,"remote":)";
     append_json_string(line, r.remote);
+    if (!r.tenant.empty()) {
+        line += R"(,"tenant":)";
+        append_json_string(line, r.tenant);
+    }
     line += '}';
     emit(line);
 }
@@ -117,6 +130,7 @@ void set_sink(std::function<void(std::string_view)> sink)
     has_sink_.store(static_cast<bool>(sink_), std::memory_order_release);
 }
 
-void set_minimum(level lvl) { minimum_ = lvl; }
+void set_minimum(level lvl) { minimum_.store(lvl, std::memory_order_relaxed); }
+level minimum() { return minimum_.load(std::memory_order_relaxed); }
 
 } // namespace dps::log
