@@ -23,7 +23,6 @@ using money::pounds;
 
 namespace {
 
-bool is_council(const acting& by) { return by.caller && by.caller->tenant_id; }
 
 bool holds_authority(const auth::principal& p, const std::string& authority)
 {
@@ -46,7 +45,7 @@ contract_service& award_service::contract_changes() { return *changes_; }
 result<award> award_service::propose(const acting& by, std::int64_t call_off_id, std::optional<std::int64_t> bid_id,
                                      const block_terms& block)
 {
-    if (!is_council(by)) return forbidden("only the calling council awards");
+    if (!by.council()) return forbidden("only the calling council awards");
     // Read the bid to award, then ask the council's plugin for the route and authority outside any transaction.
     std::optional<call_off> c;
     std::optional<bid> chosen;
@@ -118,7 +117,7 @@ result<award> award_service::decide(const acting& by, std::int64_t award_id, con
     const approval_action step_verdict = rejecting ? approval_action::reject : approval_action::approve;
     if (rejecting && (!comment || comment->empty())) return invalid("comment", "say why the award is rejected");
     if (comment && comment->size() > 4000) return invalid("comment", "at most 4000 characters");
-    if (!is_council(by)) return forbidden("only the calling council's approvers decide on awards");
+    if (!by.council()) return forbidden("only the calling council's approvers decide on awards");
     // The authority the council's plugin declares is read before the transaction; the check runs under the lock.
     std::optional<plugins::spend_authority> declared;
     {
@@ -217,7 +216,7 @@ result<award> award_service::get(const acting& by, std::int64_t award_id)
 {
     return db_.read_value<award>(by.data_scope(), [&](soci::session& sql) -> result<award> {
         auto a = load_award(sql, award_id);
-        if (!a || !is_council(by) || a->tenant_id != *by.caller->tenant_id) return not_found("award");
+        if (!a || !by.council() || a->tenant_id != *by.caller->tenant_id) return not_found("award");
         if (a->kind == "award" && a->status == award_status::approved) {
             if (auto contract_id = contract_for_award(sql, a->id)) a->contract_id = contract_id;
         }
@@ -230,7 +229,7 @@ result<std::vector<contract>> award_service::contracts(const acting& by)
     if (!by.caller || (!by.caller->tenant_id && !by.caller->provider_org_id)) return forbidden("contracts belong to councils and providers");
     if (auto s = changes_->settle(); !s) return s.err();
     return db_.read_value<std::vector<contract>>(by.data_scope(), [&](soci::session& sql) -> result<std::vector<contract>> {
-        return is_council(by) ? contracts_of_council(sql, *by.caller->tenant_id) : contracts_of_provider(sql, *by.caller->provider_org_id);
+        return by.council() ? contracts_of_council(sql, *by.caller->tenant_id) : contracts_of_provider(sql, *by.caller->provider_org_id);
     });
 }
 

@@ -81,18 +81,6 @@ result<negotiation_input> read_negotiation(const request& req)
     return in;
 }
 
-// One query parameter's raw value (dates need no decoding).
-std::optional<std::string> query_value(const request& req, const std::string& name)
-{
-    const std::string key = name + "=";
-    for (std::size_t pos = 0; pos <= req.query.size();) {
-        const auto end = std::min(req.query.find('&', pos), req.query.size());
-        if (req.query.compare(pos, key.size(), key) == 0) return req.query.substr(pos + key.size(), end - pos - key.size());
-        pos = end + 1;
-    }
-    return std::nullopt;
-}
-
 // The new call-off: lot, title, deadline, the anonymised package and the evaluation weights.
 result<new_call_off> read_call_off(const request& req)
 {
@@ -338,7 +326,9 @@ response calloff_handlers::vary_contract(request& req, const principal& p)
 response calloff_handlers::propose_uplift(request& req, const principal& p)
 {
     return with_id(req, "contract_id", [&](std::int64_t id) {
-        auto date = query_value(req, "date");
+        auto q = http::query_params::parse(req.query, {"date"});
+        if (!q) return http::error_response(q.err(), req.request_id);
+        auto date = q->text("date");
         if (!date) return http::error_response(http::invalid_field("date", "give ?date=YYYY-MM-DD"), req.request_id);
         return reply(req, awards_.contract_changes().uplift(by(req, p), id, *date));
     });

@@ -30,9 +30,7 @@ namespace {
 
 const std::regex kDeadline{R"(^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$)"};
 
-bool is_council(const acting& by) { return by.caller && by.caller->tenant_id; }
-bool is_provider(const acting& by) { return by.caller && by.caller->provider_org_id; }
-bool owns(const acting& by, const call_off& c) { return is_council(by) && *by.caller->tenant_id == c.tenant_id; }
+bool owns(const acting& by, const call_off& c) { return by.council() == c.tenant_id; }
 
 // Deadlines are stored in the clock's own format so text order is time order.
 std::string stored_deadline(const std::string& text) { return text.substr(0, 19) + ".000Z"; }
@@ -79,7 +77,7 @@ calloff_service::calloff_service(db::database& db, const clock& now, plugins::pl
 
 result<call_off> calloff_service::create(const acting& by, std::int64_t dps_id, const new_call_off& in)
 {
-    if (!is_council(by)) return forbidden("only a council calls off from a DPS");
+    if (!by.council()) return forbidden("only a council calls off from a DPS");
     if (in.title.empty() || in.title.size() > 200) return invalid("title", "a title of 1 to 200 characters is required");
     if (!std::regex_match(in.bid_deadline, kDeadline)) return invalid("bid_deadline", "a UTC time, YYYY-MM-DDTHH:MM:SSZ");
     auto pkg = read_package(in.package);
@@ -145,9 +143,9 @@ result<call_off> calloff_service::publish(const acting& by, std::int64_t call_of
 
 result<std::vector<call_off>> calloff_service::list(const acting& by)
 {
-    if (!is_council(by) && !is_provider(by)) return forbidden("call-offs belong to councils and their providers");
+    if (!by.council() && !by.provider()) return forbidden("call-offs belong to councils and their providers");
     return db_.read_value<std::vector<call_off>>(by.data_scope(), [&](soci::session& sql) -> result<std::vector<call_off>> {
-        if (is_council(by)) return list_for_council(sql, *by.caller->tenant_id);
+        if (by.council()) return list_for_council(sql, *by.caller->tenant_id);
         return list_for_provider(sql, *by.caller->provider_org_id);
     });
 }
@@ -160,7 +158,7 @@ result<call_off> calloff_service::get(const acting& by, std::int64_t call_off_id
         if (owns(by, *c)) {
             c->bids_received = count_live_bids(sql, c->id);
             c->negotiation_round = load_negotiation(sql, *c);
-        } else if (auto n = load_negotiation(sql, *c); n && is_provider(by)) {
+        } else if (auto n = load_negotiation(sql, *c); n && by.provider()) {
             // A provider learns the round's deadline and whether it is on the shortlist, not who else is.
             n->shortlisted = provider_shortlisted(sql, n->id, *by.caller->provider_org_id);
             n->shortlisted_bid_ids.clear();
@@ -173,7 +171,7 @@ result<call_off> calloff_service::get(const acting& by, std::int64_t call_off_id
 
 result<bid> calloff_service::submit_bid(const acting& by, std::int64_t call_off_id, const bid_input& in)
 {
-    if (!is_provider(by)) return forbidden("only a provider organisation bids");
+    if (!by.provider()) return forbidden("only a provider organisation bids");
     if (!purchasing::valid_date(in.earliest_start)) return invalid("earliest_start", plugins::service_date_rule());
     if (in.notes.size() > 4000) return invalid("notes", "at most 4000 characters");
     const std::int64_t provider = *by.caller->provider_org_id;
@@ -200,7 +198,7 @@ result<bid> calloff_service::submit_bid(const acting& by, std::int64_t call_off_
 
 result<bid> calloff_service::amend_bid(const acting& by, std::int64_t bid_id, const bid_input& in)
 {
-    if (!is_provider(by)) return forbidden("only the bidding provider amends its bid");
+    if (!by.provider()) return forbidden("only the bidding provider amends its bid");
     if (!purchasing::valid_date(in.earliest_start)) return invalid("earliest_start", plugins::service_date_rule());
     if (in.notes.size() > 4000) return invalid("notes", "at most 4000 characters");
     return db_.transact_value<bid>(by.data_scope(), [&](soci::session& sql) -> result<bid> {
@@ -232,7 +230,7 @@ result<bid> calloff_service::amend_bid(const acting& by, std::int64_t bid_id, co
 
 result<bid> calloff_service::withdraw_bid(const acting& by, std::int64_t bid_id)
 {
-    if (!is_provider(by)) return forbidden("only the bidding provider withdraws its bid");
+    if (!by.provider()) return forbidden("only the bidding provider withdraws its bid");
     return db_.transact_value<bid>(by.data_scope(), [&](soci::session& sql) -> result<bid> {
         auto b = load_bid(sql, bid_id);
         if (!b || b->provider_org_id != *by.caller->provider_org_id) return not_found("bid");
@@ -256,7 +254,7 @@ result<bid> calloff_service::get_bid(const acting& by, std::int64_t bid_id)
 {
     return db_.read_value<bid>(by.data_scope(), [&](soci::session& sql) -> result<bid> {
         auto b = load_bid(sql, bid_id);
-        if (!b || !is_provider(by) || b->provider_org_id != *by.caller->provider_org_id) return not_found("bid");
+        if (!b || !by.provider() || b->provider_org_id != *by.caller->provider_org_id) return not_found("bid");
         return *b;
     });
 }
@@ -329,64 +327,9 @@ result<bid_list> calloff_service::evaluate(const acting& by, std::int64_t call_o
     });
 }
 
-result<spot_purchase> calloff_service::close_unfilled(const acting& by, std::int64_t call_off_id, const spot_input& in)
-{
-    if (in.provider_name.empty() || in.provider_name.size() > 200) return invalid("provider_name", "1 to 200 characters");
-    if (in.cost_pence <= 0) return invalid("cost_pence", "the spot purchase's cost in pence is required");
-    return db_.transact_value<spot_purchase>(by.data_scope(), [&](soci::session& sql) -> result<spot_purchase> {
-        auto c = load_call_off(sql, call_off_id, lock_rows(db_.kind()));
-        if (!c || !owns(by, *c)) return not_found("call-off");
-        const std::string at = format_timestamp(clock_.now());
-        if (c->status == call_off_status::open && at < c->bid_deadline)
-            return conflict("bids_sealed", "a call-off open for bids closes unfilled only after its deadline " + c->bid_deadline);
-        if (c->status == call_off_status::negotiating)
-            if (auto n = load_negotiation(sql, c->id); bids_sealed(*c, n, at))
-                return conflict("bids_sealed", "a call-off in negotiation closes unfilled only after the best and final offers are in, at " +
-                                                   (n ? n->bafo_deadline : c->bid_deadline));
-        auto to = next_state(c->status, call_off_action::close_unfilled);
-        if (!to) return to.err();
-        spot_purchase spot{0, c->id, c->tenant_id, in.provider_name, in.hourly_rate_pence, in.hours_per_week, in.cost_pence, at, in.reason};
-        spot.id = insert_spot_purchase(sql, spot);
-        for (const auto& b : live_bids(sql, c->id)) {
-            auto bid_to = next_state(b.status, bid_action::lose);
-            if (!bid_to) return bid_to.err();
-            set_bid_status(sql, b.id, *bid_to, at);
-            record(sql, *c, {b.provider_org_id, "bid", b.id, "lose", b.status, *bid_to, std::string{"the call-off closed unfilled"}}, by, clock_);
-        }
-        move_call_off(sql, *c, call_off_action::close_unfilled, *to, in.reason.value_or("spot purchase from " + in.provider_name), by, clock_);
-        record(sql, *c, {std::nullopt, "spot_purchase", spot.id, "record", std::nullopt, "recorded", std::nullopt}, by, clock_);
-        return *load_spot_purchase(sql, spot.id);
-    });
-}
-
-result<spot_purchase> calloff_service::spot_purchase_of(const acting& by, std::int64_t spot_purchase_id)
-{
-    if (!is_council(by)) return not_found("spot purchase");
-    return db_.read_value<spot_purchase>(by.data_scope(), [&](soci::session& sql) -> result<spot_purchase> {
-        auto s = load_spot_purchase(sql, spot_purchase_id);
-        const std::int64_t me = *by.caller->tenant_id;
-        if (!s || (s->tenant_id != me && s->lead_tenant_id != me)) return not_found("spot purchase");
-        return *s;
-    });
-}
-
-result<std::vector<spot_purchase>> calloff_service::spot_purchases(const acting& by, spot_filter filter)
-{
-    if (!is_council(by)) return forbidden("spot purchases are the councils' records");
-    filter.viewer_tenant_id = *by.caller->tenant_id;
-    return db_.read_value<std::vector<spot_purchase>>(by.data_scope(), [&](soci::session& sql) -> result<std::vector<spot_purchase>> {
-        // Another council's DPS: nothing of it to list, rather than an empty answer that looks like one.
-        if (filter.dps_id) {
-            auto d = purchasing::store::load_dps(sql, *filter.dps_id);
-            if (!d || !purchasing::visible_to(*d, by)) return not_found("DPS");
-        }
-        return list_spot_purchases(sql, filter);
-    });
-}
-
 result<call_off> calloff_service::negotiate(const acting& by, std::int64_t call_off_id, const negotiation_input& in)
 {
-    if (!is_council(by)) return forbidden("only the calling council negotiates");
+    if (!by.council()) return forbidden("only the calling council negotiates");
     if (in.bid_ids.empty()) return invalid("bid_ids", "shortlist at least one bid");
     if (!std::regex_match(in.bafo_deadline, kDeadline)) return invalid("bafo_deadline", "a UTC time, YYYY-MM-DDTHH:MM:SSZ");
     const std::string deadline = stored_deadline(in.bafo_deadline), now = format_timestamp(clock_.now());
@@ -440,15 +383,6 @@ result<std::optional<auth::owner>> calloff_service::call_off_owner(std::int64_t 
         auto tenant = call_off_tenant(sql, call_off_id);
         if (!tenant) return std::optional<auth::owner>{};
         return std::optional<auth::owner>{auth::owner{*tenant, std::nullopt, std::nullopt, std::nullopt}};
-    });
-}
-
-result<std::optional<auth::owner>> calloff_service::spot_purchase_owner(std::int64_t spot_purchase_id, const db::scope& as)
-{
-    return db_.read_value<std::optional<auth::owner>>(as, [&](soci::session& sql) -> result<std::optional<auth::owner>> {
-        auto s = load_spot_purchase(sql, spot_purchase_id);
-        if (!s) return std::optional<auth::owner>{};
-        return std::optional<auth::owner>{auth::owner{s->tenant_id, std::nullopt, std::nullopt, s->lead_tenant_id}};
     });
 }
 

@@ -23,7 +23,6 @@ using money::pounds;
 
 namespace {
 
-bool is_council(const acting& by) { return by.caller && by.caller->tenant_id; }
 bool valid_date(const std::string& d) { return plugins::parse_service_date(d).has_value(); }
 
 contract_terms terms_of(const contract& c)
@@ -138,7 +137,7 @@ status contract_service::settle()
 
 result<award> contract_service::vary(const acting& by, std::int64_t contract_id, const variation_input& in)
 {
-    if (!is_council(by)) return forbidden("only the contracting council varies a contract");
+    if (!by.council()) return forbidden("only the contracting council varies a contract");
     for (const auto& [field, v] : {std::pair{"ends_on", &in.ends_on}, std::pair{"effective_on", &in.effective_on}})
         if (*v && !valid_date(**v)) return invalid(field, plugins::service_date_rule());
     if (in.reason && in.reason->size() > 2000) return invalid("reason", "at most 2000 characters");
@@ -251,7 +250,7 @@ result<award> contract_service::vary(const acting& by, std::int64_t contract_id,
 
 result<uplift_proposal> contract_service::uplift(const acting& by, std::int64_t contract_id, const std::string& date)
 {
-    if (!is_council(by)) return forbidden("only the contracting council uplifts a contract");
+    if (!by.council()) return forbidden("only the contracting council uplifts a contract");
     if (!valid_date(date)) return invalid("date", plugins::service_date_rule());
     if (auto s = settle(); !s) return s.err();
     std::optional<contract> c;

@@ -30,9 +30,6 @@ error illegal_transition(std::string_view noun, std::string_view action, std::st
 template <class S, class A>
 class lifecycle {
 public:
-    using status_type = S;
-    using action_type = A;
-
     template <std::size_t N>
     constexpr lifecycle(std::string_view noun, const std::array<transition<S, A>, N>& moves) : noun_(noun), moves_(moves)
     {

@@ -46,7 +46,6 @@ struct word {
     word(E e) : text(to_text(e))
     {
     }
-    operator const std::string&() const { return text; }
 };
 
 // The enumerator a text names, or nothing: input from a request (an unknown word is a 400).
@@ -66,18 +65,6 @@ E from_column(std::string_view text)
 {
     if (auto e = parse<E>(text)) return *e;
     throw std::runtime_error("unknown value '" + std::string{text} + "' in a status column");
-}
-
-// Every enumerator's text, in declaration order: the list an error message offers.
-template <class E>
-std::string texts_of(std::string_view separator = ", ")
-{
-    std::string out;
-    for (const auto& n : names(E{})) {
-        if (!out.empty()) out += separator;
-        out += n.text;
-    }
-    return out;
 }
 
 } // namespace dps

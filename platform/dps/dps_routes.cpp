@@ -4,6 +4,7 @@
 #include "auth/access_guard.hpp"
 #include "dps/dps_service.hpp"
 #include "http/json_input.hpp"
+#include "http/query.hpp"
 #include "http/json_io.hpp"
 #include "http/replies.hpp"
 #include "identity/acting_for.hpp"
@@ -19,16 +20,6 @@ namespace {
 using auth::role;
 using http::reply, http::reply_list, http::request, http::response, http::with_id;
 using identity::by;
-
-// The query string's status=… filter, if any.
-std::optional<std::string> status_filter(const request& req)
-{
-    const std::string key = "status=";
-    auto pos = req.query.find(key);
-    if (pos == std::string::npos || (pos > 0 && req.query[pos - 1] != '&')) return std::nullopt;
-    auto end = req.query.find('&', pos);
-    return req.query.substr(pos + key.size(), end == std::string::npos ? std::string::npos : end - pos - key.size());
-}
 
 // The new DPS: title, category, regime and its term; the latest end defaults to the term's end.
 result<new_dps> read_dps(const request& req)
@@ -151,9 +142,10 @@ response dps_handlers::apply(request& req, const principal& p)
 response dps_handlers::list_applications(request& req, const principal& p)
 {
     return with_id(req, "dps_id", [&](std::int64_t id) {
-        const auto status = status_filter(req);
-        static const std::set<std::string> known{"submitted", "admitted", "rejected", "withdrawn", "suspended", "removed"};
-        if (status && !known.count(*status))
+        auto q = http::query_params::parse(req.query, {"status"});
+        if (!q) return http::error_response(q.err(), req.request_id);
+        const auto status = q->text("status");
+        if (status && !parse<application_status>(*status))
             return http::error_response(
                 http::invalid_field("status", "one of submitted, admitted, rejected, withdrawn, suspended, removed"), req.request_id);
         return reply_list(req, dps_.applications(by(req, p), id, status));

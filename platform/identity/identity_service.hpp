@@ -26,6 +26,9 @@ struct acting {
     std::string label = "cli"; // the actor when there is no caller: "cli", or "system" for automatic moves
     std::string actor() const { return caller ? caller->actor() : label; }
     db::scope data_scope() const { return caller ? caller->data_scope() : db::scope::platform(); }
+    // The council, or the provider organisation, the caller acts for (nothing for the CLI or an operator).
+    std::optional<std::int64_t> council() const { return caller ? caller->tenant_id : std::nullopt; }
+    std::optional<std::int64_t> provider() const { return caller ? caller->provider_org_id : std::nullopt; }
 };
 
 struct new_user {

@@ -11,7 +11,7 @@ namespace dps::reports {
 
 result<dps_vs_spot_report> reports_service::dps_vs_spot(const identity::acting& by, int financial_year, std::optional<std::int64_t> dps_id)
 {
-    if (!by.caller || !by.caller->tenant_id) return make_error(error_kind::forbidden, "forbidden", "reports are the councils'");
+    if (!by.council()) return forbidden("reports are the councils'");
     const auto fy = dps::financial_year(financial_year);
     dps_vs_spot_report report;
     report.financial_year = financial_year;
@@ -21,7 +21,7 @@ result<dps_vs_spot_report> reports_service::dps_vs_spot(const identity::acting& 
     return db_.read_value<dps_vs_spot_report>(by.data_scope(), [&](soci::session& sql) -> result<dps_vs_spot_report> {
         if (dps_id) {
             auto d = purchasing::store::load_dps(sql, *dps_id);
-            if (!d || !purchasing::visible_to(*d, by)) return make_error(error_kind::not_found, "not_found", "no such DPS");
+            if (!d || !purchasing::visible_to(*d, by)) return not_found("DPS");
         }
         const auto rows = store::published_call_offs(sql, *by.caller->tenant_id, dps_id, format_timestamp(fy.from), format_timestamp(fy.to));
         if (!tally(report, rows)) return money::out_of_range("report");
