@@ -134,14 +134,18 @@ struct plugin_host::impl {
             return std::move(state).err();
         tenant_state& ts = **state;
         calls.fetch_add(1, std::memory_order_relaxed);
+        compiled.counters->calls.fetch_add(1, std::memory_order_relaxed);
         raw_call outcome = call_hook(ts, id, args, limits);
         if (!outcome.ok) {
             failures.fetch_add(1, std::memory_order_relaxed);
+            compiled.counters->failures.fetch_add(1, std::memory_order_relaxed);
             error failure = outcome.broken != limit_kind::none
                                 ? limit_error(origin, outcome)
                                 : plugin_error(error_kind::unprocessable, origin, "runtime error: " + outcome.error);
-            if (outcome.broken != limit_kind::none)
+            if (outcome.broken != limit_kind::none) {
                 limit_kills.fetch_add(1, std::memory_order_relaxed);
+                compiled.counters->limit_kills.fetch_add(1, std::memory_order_relaxed);
+            }
             if (!settle_after_call(ts, true, limits))
                 tc.states.erase(compiled.source.tenant); // still bloated after a full collection
             return failure;
@@ -152,6 +156,7 @@ struct plugin_host::impl {
         settle_after_call(ts, false, limits);
         if (!valid) {
             failures.fetch_add(1, std::memory_order_relaxed);
+            compiled.counters->failures.fetch_add(1, std::memory_order_relaxed);
             return plugin_error(error_kind::unprocessable, origin, "bad return value: " + problem);
         }
         return value;
@@ -344,6 +349,18 @@ host_stats plugin_host::stats() const
 {
     return host_stats{impl_->calls.load(), impl_->failures.load(), impl_->limit_kills.load(),
                       impl_->state_builds.load()};
+}
+
+std::vector<tenant_stats> plugin_host::stats_by_tenant() const
+{
+    const auto plugins = impl_->registry.snapshot();
+    std::vector<tenant_stats> out;
+    out.reserve(plugins->size());
+    for (const auto& [tenant, plugin] : *plugins)
+        out.push_back({tenant, plugin->counters->calls.load(), plugin->counters->failures.load(),
+                       plugin->counters->limit_kills.load()});
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.tenant < b.tenant; });
+    return out;
 }
 
 } // namespace dps::plugins

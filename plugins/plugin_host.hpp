@@ -44,6 +44,12 @@ struct host_stats {
     std::uint64_t state_builds = 0; // Lua states built (first use per thread, new version, rebuild)
 };
 
+// One tenant's share of host_stats (the current plugin's tenant; since it was first installed).
+struct tenant_stats {
+    std::string tenant;
+    std::uint64_t calls = 0, failures = 0, limit_kills = 0;
+};
+
 class plugin_host {
 public:
     explicit plugin_host(plugin_limits limits = {});
@@ -92,6 +98,7 @@ public:
     // Bytes held by the calling thread's Lua state for the tenant (built if needed).
     result<std::size_t> state_memory_bytes(std::string_view tenant) const;
     host_stats stats() const;
+    std::vector<tenant_stats> stats_by_tenant() const; // tenants with a plugin installed, by name
 
     struct impl;
 

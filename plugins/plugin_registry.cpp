@@ -18,6 +18,8 @@ plugin_info plugin_registry::put(std::shared_ptr<compiled_plugin> plugin)
     std::lock_guard lock(mutex_);
     plugin->info.version = ++versions_;
     plugin_info info = plugin->info;
+    if (const auto previous = current_->find(info.tenant); previous != current_->end())
+        plugin->counters = previous->second->counters;
     auto next = std::make_shared<plugin_map>(*current_);
     (*next)[info.tenant] = std::move(plugin);
     current_ = std::move(next);

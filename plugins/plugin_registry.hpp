@@ -20,11 +20,18 @@
 
 namespace dps::plugins::detail {
 
+// A tenant's hook counters, for GET /metrics: carried from each version to the next, so that a new
+// version does not reset them (they go only with the plugin, on uninstall).
+struct tenant_counters {
+    std::atomic<std::uint64_t> calls{0}, failures{0}, limit_kills{0};
+};
+
 struct compiled_plugin {
     plugin_source source;
     plugin_info info;
     std::array<bool, hook_count> defined{};
     std::array<int, hook_count> lines{}; // where each defined hook starts
+    std::shared_ptr<tenant_counters> counters = std::make_shared<tenant_counters>();
 };
 
 struct string_hash {

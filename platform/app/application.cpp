@@ -2,6 +2,7 @@
 #include "app/application.hpp"
 
 #include "app/system_routes.hpp"
+#include "metrics/metrics.hpp"
 #include "auth/access_guard.hpp"
 #include "calloff/award_service.hpp"
 #include "calloff/calloff_routes.hpp"
@@ -147,7 +148,9 @@ result<std::unique_ptr<application>> application::create(const config& settings,
     app->reports_ = std::make_unique<reports::reports_service>(*app->db_);
     app->routes_ = std::make_unique<http::router>();
     app->guard_ = std::make_unique<auth::access_guard>(*app->routes_, *app->identity_);
+    app->metrics_ = std::make_unique<metrics::registry>();
     add_system_routes(*app->guard_, *app->db_);
+    add_metrics_route(*app->guard_, *app->metrics_, settings.metrics_access, *app->db_, *app->plugins_);
     identity::add_identity_routes(*app->guard_, *app->identity_);
     rules::add_rules_routes(*app->guard_, *app->rules_);
     purchasing::add_dps_routes(*app->guard_, *app->dps_);
@@ -169,6 +172,7 @@ result<std::unique_ptr<application>> application::create(const config& settings,
     s.tls_cert = settings.tls_cert;
     s.tls_key = settings.tls_key;
     s.tenant_of = tenant_slugs(*app->identity_);
+    s.metrics = app->metrics_.get();
     auto server = http::server::create(s, *app->routes_);
     if (!server) return server.err();
     app->server_ = std::move(*server);

@@ -6,6 +6,8 @@
 #include "db/database.hpp"
 #include "db/migrations.hpp"
 #include "http/json_io.hpp"
+#include "metrics/metrics.hpp"
+#include "plugins/plugin_host.hpp"
 
 #include <boost/json.hpp>
 
@@ -41,6 +43,47 @@ void add_system_routes(auth::access_guard& routes, db::database& db)
         return http::json_response(200, {{"name", "dpsd"},
                                          {"version", kVersion},
                                          {"schema_version", migrations.empty() ? 0 : migrations.back().version}});
+    }, {.runs_inline = true});
+}
+
+void add_metrics_route(auth::access_guard& guard, metrics::registry& counted, metrics::access who,
+                       const db::database& db, const plugins::plugin_host& plugins)
+{
+    if (who == metrics::access::off) return; // the router's own 404
+
+    counted.add_collector([&db](metrics::exposition& out) {
+        const auto pool = db.stats();
+        out.family("dps_db_pool_connections", "gauge", "Database connections: in_use by a unit of work, idle in the pool, capacity.");
+        out.sample("dps_db_pool_connections", {{"state", "in_use"}}, static_cast<std::uint64_t>(pool.in_use));
+        out.sample("dps_db_pool_connections", {{"state", "idle"}}, static_cast<std::uint64_t>(pool.idle));
+        out.sample("dps_db_pool_connections", {{"state", "capacity"}}, static_cast<std::uint64_t>(pool.capacity));
+        out.family("dps_db_pool_waits_total", "counter", "Units of work that found every connection busy and waited.");
+        out.sample("dps_db_pool_waits_total", {}, pool.waits);
+        out.family("dps_db_pool_wait_seconds_total", "counter", "Time units of work spent waiting for a connection.");
+        out.sample("dps_db_pool_wait_seconds_total", {}, pool.wait_seconds);
+        out.family("dps_db_pool_timeouts_total", "counter", "Waits for a connection that gave up (answered 503 database_busy).");
+        out.sample("dps_db_pool_timeouts_total", {}, pool.timeouts);
+        out.family("dps_db_transaction_retries_total", "counter",
+                   "Units of work run again: after a serialization failure or deadlock (conflict), or on a fresh connection "
+                   "after finding a pooled one dead (reconnect).");
+        out.sample("dps_db_transaction_retries_total", {{"reason", "conflict"}}, pool.conflict_retries);
+        out.sample("dps_db_transaction_retries_total", {{"reason", "reconnect"}}, pool.reconnect_retries);
+    });
+    counted.add_collector([&plugins](metrics::exposition& out) {
+        const auto tenants = plugins.stats_by_tenant();
+        out.family("dps_plugin_calls_total", "counter", "Hook calls that ran a tenant's plugin function.");
+        for (const auto& t : tenants) out.sample("dps_plugin_calls_total", {{"tenant", t.tenant}}, t.calls);
+        out.family("dps_plugin_errors_total", "counter", "Hook calls that failed: a runtime error, a bad return value or a limit.");
+        for (const auto& t : tenants) out.sample("dps_plugin_errors_total", {{"tenant", t.tenant}}, t.failures);
+        out.family("dps_plugin_budget_kills_total", "counter", "Hook calls stopped by the instruction, memory or time limit.");
+        for (const auto& t : tenants) out.sample("dps_plugin_budget_kills_total", {{"tenant", t.tenant}}, t.limit_kills);
+    });
+
+    guard.add_public("GET", "/metrics", [&counted, who](http::request& req) {
+        // Not found rather than forbidden: from outside, the route does not exist.
+        if (who == metrics::access::loopback && !metrics::is_loopback(req.remote))
+            return http::error_response(make_error(error_kind::not_found, "not_found", "no such resource: " + req.path), req.request_id);
+        return http::response{200, "text/plain; version=0.0.4; charset=utf-8", counted.render(), {}, false};
     }, {.runs_inline = true});
 }
 

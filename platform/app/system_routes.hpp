@@ -1,13 +1,23 @@
-// Operational endpoints: liveness, readiness, version.
+// Operational endpoints: liveness, readiness, version, metrics.
 #pragma once
+
+#include "metrics/access.hpp"
 
 namespace dps::auth { class access_guard; }
 namespace dps::db { class database; }
+namespace dps::metrics { class registry; }
+namespace dps::plugins { class plugin_host; }
 
 namespace dps::app {
 
 // GET /healthz: the process answers. GET /readyz: the database is reachable and the schema current.
 // GET /v1/version: build and schema versions.
 void add_system_routes(auth::access_guard& guard, db::database& db);
+
+// GET /metrics in the Prometheus text format: what the server counted into `counted`, and, read at
+// each scrape, the database pool and every tenant's plugin calls. Who may read it: `who`; anyone
+// else gets 404, as if there were no such route. db and plugins must outlive `counted`.
+void add_metrics_route(auth::access_guard& guard, metrics::registry& counted, metrics::access who,
+                       const db::database& db, const plugins::plugin_host& plugins);
 
 } // namespace dps::app

@@ -144,6 +144,15 @@ std::vector<setting> settings()
              c.log_level = *lvl;
              return std::nullopt;
          }},
+        {"metrics-access", "DPS_METRICS_ACCESS",
+         "who may read GET /metrics: loopback, any or off (default loopback)",
+         [](config& c, const std::string& v) -> std::optional<std::string> {
+             if (v == "loopback") c.metrics_access = metrics::access::loopback;
+             else if (v == "any") c.metrics_access = metrics::access::any;
+             else if (v == "off") c.metrics_access = metrics::access::off;
+             else return "'" + v + "' is not loopback, any or off";
+             return std::nullopt;
+         }},
     };
 }
 

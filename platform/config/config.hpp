@@ -4,6 +4,7 @@
 
 #include "core/result.hpp"
 #include "log/level.hpp"
+#include "metrics/access.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -35,6 +36,7 @@ struct config {
     std::chrono::milliseconds shutdown_grace{10'000};
     bool migrate_on_start = true;
     log::level log_level = log::level::info; // DPS_LOG_LEVEL
+    metrics::access metrics_access = metrics::access::loopback; // DPS_METRICS_ACCESS
     std::string config_file;                 // the file settings were read from, if any (--config, DPS_CONFIG)
 };
 

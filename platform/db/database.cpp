@@ -101,12 +101,30 @@ result<ok_t> database::connect(slot& s)
     }
 }
 
+database::pool_stats database::stats() const
+{
+    std::lock_guard lock(mutex_);
+    pool_stats now = counters_;
+    now.capacity = capacity_;
+    now.in_use = outstanding_;
+    now.idle = idle_.size();
+    return now;
+}
+
 result<std::unique_ptr<database::slot>> database::acquire()
 {
     std::unique_ptr<slot> s;
     {
         std::unique_lock lock(mutex_);
-        const bool got = available_.wait_for(lock, acquire_timeout_, [&] { return !idle_.empty() || outstanding_ < capacity_; });
+        auto free = [&] { return !idle_.empty() || outstanding_ < capacity_; };
+        bool got = free();
+        if (!got) {
+            const auto began = std::chrono::steady_clock::now();
+            got = available_.wait_for(lock, acquire_timeout_, free);
+            ++counters_.waits;
+            counters_.wait_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+            if (!got) ++counters_.timeouts;
+        }
         if (!got)
             return make_error(error_kind::unavailable, "database_busy", "the service is busy; try again shortly",
                               "timed out waiting for a database connection");
@@ -257,6 +275,10 @@ status database::run(const scope& where, const std::function<status(soci::sessio
             const bool retry_fresh = connection_lost && at == phase::starting && attempt < attempts;
             const bool retry_conflict = classify(e) == failure_class::retryable && attempt < attempts;
             if (retry_fresh || retry_conflict) {
+                {
+                    std::lock_guard lock(mutex_);
+                    ++(retry_conflict ? counters_.conflict_retries : counters_.reconnect_retries);
+                }
                 if (retry_conflict) std::this_thread::sleep_for(std::chrono::milliseconds{5 * attempt * attempt});
                 continue;
             }

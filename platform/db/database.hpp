@@ -58,6 +58,17 @@ public:
     // tenant rows (schema_migrations); row-level security hides every tenant row here.
     status with_session(const std::function<status(soci::session&)>& work);
 
+    // For GET /metrics: the pool now, and counters since start.
+    struct pool_stats {
+        std::size_t capacity = 0, in_use = 0, idle = 0;
+        std::uint64_t waits = 0;            // acquisitions that found no free connection and waited
+        double wait_seconds = 0;            // time spent in those waits
+        std::uint64_t timeouts = 0;         // waits that gave up (503 database_busy)
+        std::uint64_t conflict_retries = 0; // units re-run after a serialization failure or deadlock
+        std::uint64_t reconnect_retries = 0; // units re-run on a fresh connection after a dead pooled one
+    };
+    pool_stats stats() const;
+
     struct ambient;
 
 private:
@@ -83,11 +94,12 @@ private:
 
     database_url url_;
     std::chrono::milliseconds acquire_timeout_;
-    std::mutex mutex_;
+    mutable std::mutex mutex_;
     std::condition_variable available_;
     std::vector<std::unique_ptr<slot>> idle_;
     std::size_t capacity_;
     std::size_t outstanding_ = 0;
+    pool_stats counters_; // waits, timeouts and retries; guarded by mutex_
 };
 
 } // namespace dps::db

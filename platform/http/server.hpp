@@ -10,6 +10,8 @@
 #include <memory>
 #include <string>
 
+namespace dps::metrics { class registry; }
+
 namespace dps::http {
 
 struct server_settings {
@@ -37,6 +39,9 @@ struct server_settings {
     // (request::caller): the http layer knows nothing of principals. Runs on the worker thread after
     // the handler, so it may block briefly; empty when the caller has no tenant.
     std::function<std::string(const request&)> tenant_of;
+    // Where answered requests (route template, method, status, duration) and TLS handshakes are
+    // counted for GET /metrics; none if null. Must outlive the server.
+    metrics::registry* metrics = nullptr;
 };
 
 class server {

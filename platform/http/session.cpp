@@ -2,6 +2,8 @@
 // a timeout on every read, the body limit set before the body is read.
 #include "http/session.hpp"
 
+#include "metrics/metrics.hpp"
+
 #include "http/beast_request.hpp"
 
 #include "core/digest.hpp"
@@ -196,6 +198,7 @@ void session::stop_if_idle()
 
 void session::on_handshake(beast::error_code ec)
 {
+    if (ctx_.settings.metrics) ctx_.settings.metrics->count_tls_handshake(!ec);
     if (ec) {
         // Plain HTTP on the TLS port, an old protocol, a scanner: log and drop; the server carries on.
         log::info("tls_handshake_failed", {{"remote", remote_}, {"reason", ec.message()}});
@@ -345,6 +348,9 @@ void session::respond(response r)
     log::access({.method = method_, .path = path_, .request_id = request_id_, .remote = remote_,
                  .route = route_ ? std::string_view{*route_} : std::string_view{"-"}, .tenant = tenant_,
                  .status = r.status, .bytes = body_size, .duration_us = static_cast<long long>(elapsed * 1000)});
+    if (ctx_.settings.metrics)
+        ctx_.settings.metrics->observe_request(route_ ? std::string_view{*route_} : std::string_view{"unmatched"}, method_,
+                                               r.status, elapsed / 1000.0);
 
     beast::get_lowest_layer(stream_).expires_after(ctx_.settings.idle_timeout);
     bhttp::async_write(stream_, res_, [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t n) {

@@ -16,7 +16,7 @@ start_seeded_dpsd() { # start_seeded_dpsd NAME DB_URL [MIGRATE_URL]
   DPS_DB_URL=$url "$build_dir/platform/dpsctl" seed-demo --seed "$root/tenants/demo-seed.json" --out "$work/tokens.json" >/dev/null 2>&1
   # shellcheck disable=SC1091
   source "$work/tokens.env"
-  port=$(pg_free_port)
+  port=$(free_port)
   DPS_TLS_CERT=$work/tls/cert.pem DPS_TLS_KEY=$work/tls/key.pem DPS_DB_URL=$url DPS_LISTEN=127.0.0.1:$port \
     DPS_THREADS=$threads "$build_dir/platform/dpsd" 2>"$work/dpsd-$name.log" &
   pids+=($!)

@@ -10,21 +10,14 @@ pg_as_owner() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-pg_free_port() {
-  local port
-  for _ in $(seq 1 50); do
-    port=$(( 20000 + RANDOM % 20000 ))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
-  done
-  echo "no free port found" >&2
-  return 1
-}
+# Ports: free_port (scripts/lib/ports.sh).
+source "$(dirname "${BASH_SOURCE[0]}")/ports.sh"
 
 pg_start_throwaway() {
   PG_DIR=$(mktemp -d /tmp/dps-pg.XXXXXX)
   [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$PG_DIR"
   local port
-  port=$(pg_free_port)
+  port=$(free_port)
   pg_as_owner "$PG_BIN/initdb" -D "$PG_DIR/data" -U dps -A trust -E UTF8 --locale=C.UTF-8 >"$PG_DIR/initdb.log" 2>&1 ||
     { cat "$PG_DIR/initdb.log" >&2; return 1; }
   # fsync stays on: the tests check that acknowledged writes survive; small shared_buffers suit a 2-core box.
