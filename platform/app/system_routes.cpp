@@ -1,7 +1,9 @@
-// Health, readiness and version handlers.
+// Health, readiness, version, the OpenAPI document and metrics.
 #include "app/system_routes.hpp"
 
+#include "app/openapi.hpp"
 #include "app/version.hpp"
+#include "core/digest.hpp"
 #include "auth/access_guard.hpp"
 #include "db/database.hpp"
 #include "db/migrations.hpp"
@@ -37,6 +39,20 @@ void add_system_routes(auth::access_guard& routes, db::database& db)
                                          {"database", db::backend_name(db.kind())},
                                          {"schema_version", state->current}});
     });
+
+    // The API description, from the document built into this binary. no-cache with an ETag: a client
+    // revalidates every time and gets 304 until a deployment changes the document.
+    auto document = [](const std::string& text, const char* content_type) {
+        const std::string etag = "\"" + sha256_hex(text).substr(0, 32) + "\"";
+        return [&text, content_type, etag](http::request& req) {
+            std::vector<std::pair<std::string, std::string>> headers{{"ETag", etag}, {"Cache-Control", "no-cache"}};
+            if (const auto* match = req.header("if-none-match"); match && (*match == etag || *match == "*"))
+                return http::response{304, content_type, {}, std::move(headers), false};
+            return http::response{200, content_type, text, std::move(headers), false};
+        };
+    };
+    routes.add_public("GET", "/v1/openapi.json", document(openapi_json(), "application/json"), {.runs_inline = true});
+    routes.add_public("GET", "/v1/openapi.yaml", document(openapi_yaml(), "application/yaml"), {.runs_inline = true});
 
     routes.add_public("GET", "/v1/version", [](http::request&) {
         const auto& migrations = db::embedded_migrations();

@@ -11,7 +11,7 @@ namespace dps::plugins { class plugin_host; }
 namespace dps::app {
 
 // GET /healthz: the process answers. GET /readyz: the database is reachable and the schema current.
-// GET /v1/version: build and schema versions.
+// GET /v1/version: build and schema versions. GET /v1/openapi.json and /v1/openapi.yaml: the API document.
 void add_system_routes(auth::access_guard& guard, db::database& db);
 
 // GET /metrics in the Prometheus text format: what the server counted into `counted`, and, read at

@@ -133,7 +133,8 @@ const std::map<std::string, expectation>& table()
     return t;
 }
 
-const std::set<std::string> kPublic{"GET /healthz", "GET /readyz", "GET /v1/version", "GET /metrics", "POST /v1/sessions"};
+const std::set<std::string> kPublic{"GET /healthz", "GET /readyz", "GET /v1/version", "GET /metrics", "GET /v1/openapi.json",
+                                    "GET /v1/openapi.yaml", "POST /v1/sessions"};
 
 // The matrix's clock: stage two needs a bid deadline to pass while the fixture is built.
 std::shared_ptr<test::manual_clock> matrix_clock()

@@ -6,8 +6,6 @@
 # Usage: prometheus_scrape.sh DPSD DPSCTL SOURCE_DIR. About 10 seconds.
 set -euo pipefail
 dpsd=$1 dpsctl=$2 root=$3
-cd "$root" # the demo seed and the tenants' plugins are read from the source tree
-source "$root/scripts/lib/ports.sh"
 work=$(mktemp -d /tmp/dps-prometheus-test.XXXXXX)
 pids=()
 cleanup() {
@@ -25,25 +23,17 @@ command -v prometheus >/dev/null || fail "no prometheus on PATH: scripts/install
 # Prometheus runs as whoever runs the test; as root it reads the test's files fine.
 chmod 755 "$work"
 
-export DPS_DB_URL="sqlite:$work/dps.db"
-"$dpsctl" migrate >/dev/null
-"$dpsctl" seed-demo --out "$work/tokens.json" >/dev/null
-"$root/scripts/make-cert" "$work/tls" 2>/dev/null
-port=$(free_port)
-DPS_LISTEN=127.0.0.1:$port DPS_TLS_CERT=$work/tls/cert.pem DPS_TLS_KEY=$work/tls/key.pem DPS_DB_POOL=5 \
-  DPS_LOG_LEVEL=warn "$dpsd" >"$work/dpsd.log" 2>&1 &
-pids+=($!)
-base=https://127.0.0.1:$port
-get() { curl -sS --cacert "$work/tls/cert.pem" -o /dev/null -w '%{http_code}' "$@"; }
-for _ in $(seq 1 100); do [ "$(get "$base/readyz" 2>/dev/null)" = 200 ] && break; sleep 0.1; done
-[ "$(get "$base/readyz")" = 200 ] || fail "dpsd did not become ready: $(tail -5 "$work/dpsd.log")"
+DPSD_ENV="DPS_DB_POOL=5"
+source "$root/tests/ops/start_dpsd.sh"
+pids+=("$dpsd_pid")
+get() { curl -sS --cacert "$cacert" -o /dev/null -w '%{http_code}' "$@"; }
 
 # What the scrape must show.
 for _ in 1 2 3 4 5 6 7; do [ "$(get "$base/healthz")" = 200 ] || fail "healthz"; done
 [ "$(get "$base/no/such/thing")" = 404 ] || fail "an unknown path did not answer 404"
-token=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["newham"]["commissioner"])' "$work/tokens.json")
+token=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["newham"]["commissioner"])' "$tokens")
 [ "$(get -H "Authorization: Bearer $token" "$base/v1/call-offs/987654")" = 404 ] || fail "GET /v1/call-offs/987654"
-tenant_id=$(curl -sS --cacert "$work/tls/cert.pem" -H "Authorization: Bearer $token" "$base/v1/me" |
+tenant_id=$(curl -sS --cacert "$cacert" -H "Authorization: Bearer $token" "$base/v1/me" |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["tenant"]["id"])')
 [ "$(get -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
       --data '{"hook":"termination_notice","args":[{"lot_codes":["HC"]}]}' \
