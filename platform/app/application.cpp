@@ -2,6 +2,8 @@
 #include "app/application.hpp"
 
 #include "app/system_routes.hpp"
+#include "audit/audit_routes.hpp"
+#include "audit/audit_service.hpp"
 #include "metrics/metrics.hpp"
 #include "auth/access_guard.hpp"
 #include "calloff/award_service.hpp"
@@ -146,6 +148,7 @@ result<std::unique_ptr<application>> application::create(const config& settings,
     app->awards_ = std::make_unique<calloff::award_service>(*app->db_, *app->clock_, *app->plugins_);
     app->idempotency_ = std::make_unique<calloff::idempotency>(*app->db_, *app->clock_);
     app->reports_ = std::make_unique<reports::reports_service>(*app->db_);
+    app->audit_ = std::make_unique<audit::audit_service>(*app->db_);
     app->routes_ = std::make_unique<http::router>();
     app->guard_ = std::make_unique<auth::access_guard>(*app->routes_, *app->identity_);
     app->metrics_ = std::make_unique<metrics::registry>();
@@ -157,6 +160,7 @@ result<std::unique_ptr<application>> application::create(const config& settings,
     purchasing::add_agreement_routes(*app->guard_, *app->agreements_, *app->dps_);
     calloff::add_calloff_routes(*app->guard_, *app->calloffs_, *app->awards_, *app->idempotency_);
     reports::add_reports_routes(*app->guard_, *app->reports_);
+    audit::add_audit_routes(*app->guard_, *app->audit_);
     if (extra_routes) extra_routes(*app->routes_);
 
     http::server_settings s;

@@ -1,19 +1,59 @@
-// Inserts audit rows; the table itself refuses UPDATE and DELETE (see schema/V001).
+// Inserts audit rows; the table itself refuses UPDATE and DELETE (see schema/V001), and every row
+// since schema/V012 is chained (audit_chain.hpp).
 #include "audit/audit_store.hpp"
 
 #include "core/digest.hpp"
+#include "db/row_reader.hpp"
 
 #include <soci/soci.h>
 
 namespace dps::audit {
 
 namespace {
-constexpr const char* kInsertAudit =
+
+constexpr const char* kInsertUnchained =
     "INSERT INTO audit_log (occurred_at, actor, tenant_id, provider_org_id, action, entity_type, entity_id, request_id, "
     "payload_digest) VALUES (:at, :actor, :tenant, :provider, :action, :etype, :eid, :rid, :digest)";
+
+// The next position in the chain, and the hash it follows. The upsert locks the head row until
+// commit, so a second writer of the chain waits here and then sees this one's head.
+constexpr const char* kTakePosition =
+    "INSERT INTO audit_chain_heads (chain_key, chain_seq, head_hash) VALUES (:chain, 1, :genesis) "
+    "ON CONFLICT (chain_key) DO UPDATE SET chain_seq = audit_chain_heads.chain_seq + 1 "
+    "RETURNING chain_seq, head_hash";
+constexpr const char* kInsertChained =
+    "INSERT INTO audit_log (occurred_at, actor, tenant_id, provider_org_id, action, entity_type, entity_id, request_id, "
+    "payload_digest, chain_key, chain_seq, prev_hash, row_hash) "
+    "VALUES (:at, :actor, :tenant, :provider, :action, :etype, :eid, :rid, :digest, :chain, :seq, :prev, :hash)";
+constexpr const char* kSetHead = "UPDATE audit_chain_heads SET head_hash = :hash WHERE chain_key = :chain";
+
+constexpr const char* kChainColumns =
+    "SELECT id, chain_key, chain_seq, prev_hash, row_hash, occurred_at, actor, tenant_id, provider_org_id, action, "
+    "entity_type, entity_id, request_id, payload_digest FROM audit_log WHERE chain_key IS NOT NULL";
+
+chained_row chained_from(const soci::row& r)
+{
+    chained_row c;
+    c.id = db::int_of(r, "id");
+    c.chain_key = db::text_of(r, "chain_key");
+    c.seq = db::int_of(r, "chain_seq");
+    c.prev_hash = db::text_of(r, "prev_hash");
+    c.row_hash = db::text_of(r, "row_hash");
+    c.occurred_at = db::text_of(r, "occurred_at");
+    c.actor = db::text_of(r, "actor");
+    c.tenant_id = db::opt_int_of(r, "tenant_id");
+    c.provider_org_id = db::opt_int_of(r, "provider_org_id");
+    c.action = db::text_of(r, "action");
+    c.entity_type = db::text_of(r, "entity_type");
+    c.entity_id = db::text_of(r, "entity_id");
+    c.request_id = db::text_of(r, "request_id");
+    c.payload_digest = db::text_of(r, "payload_digest");
+    return c;
 }
 
-void record(soci::session& sql, const entry& e)
+} // namespace
+
+void record_before_chain(soci::session& sql, const entry& e)
 {
     const std::string at = format_timestamp(e.at);
     const std::string digest = sha256_hex(e.payload);
@@ -21,9 +61,72 @@ void record(soci::session& sql, const entry& e)
     long long tenant = e.tenant_id.value_or(0);
     soci::indicator provider_ind = e.provider_org_id ? soci::i_ok : soci::i_null;
     long long provider = e.provider_org_id.value_or(0);
-    sql << kInsertAudit, soci::use(at), soci::use(e.actor), soci::use(tenant, tenant_ind), soci::use(provider, provider_ind),
-        soci::use(e.action),
-        soci::use(e.entity_type), soci::use(e.entity_id), soci::use(e.request_id), soci::use(digest);
+    sql << kInsertUnchained, soci::use(at), soci::use(e.actor), soci::use(tenant, tenant_ind), soci::use(provider, provider_ind),
+        soci::use(e.action), soci::use(e.entity_type), soci::use(e.entity_id), soci::use(e.request_id), soci::use(digest);
+}
+
+void record(soci::session& sql, const entry& e)
+{
+    chained_row row;
+    row.chain_key = chain_key_of(e.tenant_id, e.provider_org_id);
+    row.occurred_at = format_timestamp(e.at);
+    row.actor = e.actor;
+    row.tenant_id = e.tenant_id;
+    row.provider_org_id = e.provider_org_id;
+    row.action = e.action;
+    row.entity_type = e.entity_type;
+    row.entity_id = e.entity_id;
+    row.request_id = e.request_id;
+    row.payload_digest = sha256_hex(e.payload);
+
+    long long seq = 0;
+    sql << kTakePosition, soci::use(row.chain_key), soci::use(kGenesisHash), soci::into(seq), soci::into(row.prev_hash);
+    row.seq = seq;
+    row.row_hash = hash_of(row);
+
+    soci::indicator tenant_ind = e.tenant_id ? soci::i_ok : soci::i_null;
+    long long tenant = e.tenant_id.value_or(0);
+    soci::indicator provider_ind = e.provider_org_id ? soci::i_ok : soci::i_null;
+    long long provider = e.provider_org_id.value_or(0);
+    sql << kInsertChained, soci::use(row.occurred_at), soci::use(row.actor), soci::use(tenant, tenant_ind),
+        soci::use(provider, provider_ind), soci::use(row.action), soci::use(row.entity_type), soci::use(row.entity_id),
+        soci::use(row.request_id), soci::use(row.payload_digest), soci::use(row.chain_key), soci::use(seq),
+        soci::use(row.prev_hash), soci::use(row.row_hash);
+    sql << kSetHead, soci::use(row.row_hash), soci::use(row.chain_key);
+}
+
+chain_contents read_chains(soci::session& sql, const std::string& chain_key)
+{
+    chain_contents out;
+    const bool one = !chain_key.empty();
+    const std::string rows_query = std::string{kChainColumns} + (one ? " AND chain_key = :chain" : "") + " ORDER BY chain_key, chain_seq";
+    const std::string heads_query = std::string{"SELECT chain_key, chain_seq, head_hash FROM audit_chain_heads"} +
+                                    (one ? " WHERE chain_key = :chain" : "") + " ORDER BY chain_key";
+    auto read_rows = [&](soci::rowset<soci::row>& rows) {
+        for (const auto& r : rows) out.rows.push_back(chained_from(r));
+    };
+    auto read_heads = [&](soci::rowset<soci::row>& rows) {
+        for (const auto& r : rows)
+            out.heads.push_back(head{db::text_of(r, "chain_key"), db::int_of(r, "chain_seq"), db::text_of(r, "head_hash")});
+    };
+    if (one) {
+        soci::rowset<soci::row> rows = (sql.prepare << rows_query, soci::use(chain_key));
+        read_rows(rows);
+        soci::rowset<soci::row> heads = (sql.prepare << heads_query, soci::use(chain_key));
+        read_heads(heads);
+    } else {
+        soci::rowset<soci::row> rows = (sql.prepare << rows_query);
+        read_rows(rows);
+        soci::rowset<soci::row> heads = (sql.prepare << heads_query);
+        read_heads(heads);
+        soci::rowset<soci::row> unchained = (sql.prepare << "SELECT id FROM audit_log WHERE chain_key IS NULL ORDER BY id");
+        for (const auto& r : unchained) out.unchained_ids.push_back(db::int_of(r, "id"));
+    }
+    soci::indicator ind = soci::i_null;
+    long long first = 0;
+    sql << "SELECT min(id) FROM audit_log WHERE chain_key IS NOT NULL", soci::into(first, ind);
+    out.first_chained_id = ind == soci::i_ok ? first : 0;
+    return out;
 }
 
 } // namespace dps::audit

@@ -98,10 +98,13 @@ result<std::vector<int>> migrate(database& db, const std::vector<migration>& kno
             const std::string at = format_timestamp(now.now());
             const std::string checksum = m.checksum();
             sql << kInsertApplied, soci::use(m.version), soci::use(m.name), soci::use(checksum), soci::use(at);
-            audit::record(sql, audit::entry{"system", std::nullopt, std::nullopt, "schema.migrate", "schema_migration",
-                                            std::to_string(m.version), "-",
-                                            R"({"version":)" + std::to_string(m.version) + R"(,"checksum":")" + checksum + "\"}",
-                                            now.now()});
+            const audit::entry applied{"system", std::nullopt, std::nullopt, "schema.migrate", "schema_migration",
+                                       std::to_string(m.version), "-",
+                                       R"({"version":)" + std::to_string(m.version) + R"(,"checksum":")" + checksum + "\"}",
+                                       now.now()};
+            // Until the migration that adds the chain has run, the audit table has no chain columns.
+            if (m.version < audit::kChainSinceVersion) audit::record_before_chain(sql, applied);
+            else audit::record(sql, applied);
             applied_now.push_back(m.version);
             return ok_status();
         });

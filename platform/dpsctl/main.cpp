@@ -1,6 +1,7 @@
 // dpsctl: the operator's command line, over the same services the server uses (every write audited,
 // with actor "cli").
 #include "reports/reports_service.hpp"
+#include "audit/audit_service.hpp"
 #include "app/application.hpp"
 #include "app/demo_seed.hpp"
 #include "app/version.hpp"
@@ -41,6 +42,7 @@ constexpr const char* kUsage =
     "  token issue EMAIL [--days N] [--label TEXT]   print a new API token once\n"
     "  seed-demo [--seed FILE] [--out FILE]     demo councils, providers, users, plugins; tokens written to FILE\n"
     "  report dps-vs-spot --tenant SLUG --financial-year YEAR [--dps-id N] [--format json|csv]\n"
+    "  audit verify [--tenant SLUG]   recompute the audit hash chains; exit 1 naming the first bad row\n"
     "                                           a report as the council sees it (GET /v1/reports/dps-vs-spot)\n"
     "  plugin check FILE                        compile and validate a tenant plugin (no database)\n"
     "  plugin test tenants/<slug>               run a tenant's fixtures.json against its plugin.lua\n\n";
@@ -265,6 +267,32 @@ int run(const std::vector<std::string>& words, dps::db::database& db, const dps:
             std::fwrite(csv.data(), 1, csv.size(), stdout);
         } else std::printf("%s\n", boost::json::serialize(dps::reports::to_json(*r)).c_str());
         return 0;
+    }
+    if (command == "audit" && pos.size() == 1 && pos[0] == "verify") {
+        dps::audit::audit_service audit(db);
+        dps::result<dps::audit::verify_report> report = dps::make_error(dps::error_kind::internal, "unset", "unset");
+        if (args.flags.count("tenant")) {
+            auto tenants = ids.list_tenants(cli);
+            if (!tenants) return fail(tenants.err());
+            const auto slug = args.flag("tenant");
+            auto t = std::find_if(tenants->begin(), tenants->end(), [&](const auto& x) { return x.slug == slug; });
+            if (t == tenants->end()) return fail("no tenant '" + slug + "'");
+            report = audit.verify_tenant(t->id);
+        } else {
+            report = audit.verify_all();
+        }
+        if (!report) return fail(report.err());
+        std::int64_t rows = 0;
+        for (const auto& c : report->chains) {
+            rows += c.rows;
+            if (c.problem) std::printf("%s: BROKEN at %s\n", c.chain_key.c_str(), c.problem->c_str());
+            else std::printf("%s: %lld rows, head %s\n", c.chain_key.c_str(), static_cast<long long>(c.rows), c.head_hash.c_str());
+        }
+        for (const auto& p : report->problems) std::printf("BROKEN: %s\n", p.c_str());
+        std::printf("%s: %zu chains, %lld chained rows, %lld rows from before the chain began\n",
+                    report->ok() ? "audit chain verified" : "audit chain BROKEN", report->chains.size(),
+                    static_cast<long long>(rows), static_cast<long long>(report->unchained));
+        return report->ok() ? 0 : 1;
     }
     if (command == "seed-demo" && pos.empty()) {
         dps::plugins::plugin_host host;

@@ -50,6 +50,7 @@ const std::map<std::string, expectation>& table()
         {"DELETE /v1/tokens/{token_id}", {"A", {"operator", "A:tenant_admin", "A:commissioner"}}},
         {"GET /v1/tenants/{tenant_id}/plugin", {"A", {"A:tenant_admin", "A:commissioner", "A:approver", "A:contract_manager",
                                                       "A:finance", "A:auditor"}}},
+        {"GET /v1/tenants/{tenant_id}/audit-chain", {"A", {"A:tenant_admin", "A:auditor"}}},
         {"GET /v1/tenants/{tenant_id}/plugin/versions", {"A", {"A:tenant_admin", "A:auditor"}}},
         {"POST /v1/tenants/{tenant_id}/plugin/versions", {"A", {"A:tenant_admin"}}},
         {"POST /v1/tenants/{tenant_id}/plugin/versions/{version}/activate", {"A", {"A:tenant_admin"}}},
