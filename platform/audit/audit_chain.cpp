@@ -62,8 +62,36 @@ bool verify_report::ok() const
     return true;
 }
 
-verify_report verify(const std::vector<chained_row>& rows, const std::vector<head>& heads,
-                     const std::vector<std::int64_t>& unchained_ids, std::int64_t first_chained_id)
+void chain_walker::add(const chained_row& r)
+{
+    if (chains_.empty() || chains_.back().report.chain_key != r.chain_key) {
+        chains_.push_back({});
+        chains_.back().report.chain_key = r.chain_key;
+        chains_.back().last_hash = kGenesisHash;
+    }
+    auto& c = chains_.back();
+    if (c.report.problem) return; // the first problem of a chain is the one to name
+    const std::int64_t want_seq = c.report.rows + 1;
+    ++c.report.rows;
+    if (r.seq != want_seq) {
+        c.report.problem = where(r) + ": position " + std::to_string(want_seq) + " is missing (a row was removed)";
+        return;
+    }
+    if (r.prev_hash != c.last_hash) {
+        c.report.problem = where(r) + ": it does not follow the row before it (prev_hash differs)";
+        return;
+    }
+    auto actual = hash_of(r);
+    if (actual != r.row_hash) {
+        c.report.problem = where(r) + ": its content does not match its hash (the row was changed)";
+        return;
+    }
+    c.last_hash = std::move(actual);
+    c.report.head_hash = c.last_hash;
+}
+
+verify_report chain_walker::finish(const std::vector<head>& heads, const std::vector<std::int64_t>& unchained_ids,
+                                   std::int64_t first_chained_id)
 {
     verify_report report;
     report.unchained = static_cast<std::int64_t>(unchained_ids.size());
@@ -75,34 +103,11 @@ verify_report verify(const std::vector<chained_row>& rows, const std::vector<hea
             break;
         }
 
+    std::map<std::string, chain_report> walked;
+    for (auto& c : chains_) walked[c.report.chain_key] = std::move(c.report);
+    chains_.clear();
     std::map<std::string, head> head_of;
     for (const auto& h : heads) head_of[h.chain_key] = h;
-
-    std::map<std::string, chain_report> walked; // in chain order
-    std::map<std::string, std::string> expected_prev;
-    for (const auto& r : rows) {
-        auto& c = walked[r.chain_key];
-        c.chain_key = r.chain_key;
-        if (c.problem) continue; // the first problem of a chain is the one to name
-        const std::int64_t want_seq = c.rows + 1;
-        const auto prev = expected_prev.count(r.chain_key) ? expected_prev[r.chain_key] : kGenesisHash;
-        ++c.rows;
-        if (r.seq != want_seq) {
-            c.problem = where(r) + ": position " + std::to_string(want_seq) + " is missing (a row was removed)";
-            continue;
-        }
-        if (r.prev_hash != prev) {
-            c.problem = where(r) + ": it does not follow the row before it (prev_hash differs)";
-            continue;
-        }
-        const auto actual = hash_of(r);
-        if (actual != r.row_hash) {
-            c.problem = where(r) + ": its content does not match its hash (the row was changed)";
-            continue;
-        }
-        expected_prev[r.chain_key] = actual;
-        c.head_hash = actual;
-    }
     for (auto& [key, c] : walked) {
         if (c.problem) continue;
         const auto h = head_of.find(key);
@@ -117,6 +122,14 @@ verify_report verify(const std::vector<chained_row>& rows, const std::vector<hea
             walked[key] = chain_report{key, 0, {}, std::string{"the head says " + std::to_string(h.seq) + " rows, none are left"}};
     for (auto& [key, c] : walked) report.chains.push_back(std::move(c));
     return report;
+}
+
+verify_report verify(const std::vector<chained_row>& rows, const std::vector<head>& heads,
+                     const std::vector<std::int64_t>& unchained_ids, std::int64_t first_chained_id)
+{
+    chain_walker walker;
+    for (const auto& r : rows) walker.add(r);
+    return walker.finish(heads, unchained_ids, first_chained_id);
 }
 
 } // namespace dps::audit

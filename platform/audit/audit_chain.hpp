@@ -51,9 +51,25 @@ struct verify_report {
     bool ok() const;
 };
 
-// rows: every chained row of the chains to check, ordered by (chain_key, seq); heads: those
-// chains' heads; unchained_ids: ids of rows without a chain; first_chained_id: the smallest id of
-// any chained row in the whole log (0 if none).
+// Walks chains one row at a time, in (chain_key, seq) order, keeping only each chain's position
+// and last hash: a million rows need no more memory than ten.
+class chain_walker {
+public:
+    void add(const chained_row& r);
+    // heads: the chains' heads; unchained_ids: ids of rows without a chain; first_chained_id: the
+    // smallest id of any chained row in the whole log (0 if none).
+    verify_report finish(const std::vector<head>& heads, const std::vector<std::int64_t>& unchained_ids,
+                         std::int64_t first_chained_id);
+
+private:
+    struct state {
+        chain_report report;
+        std::string last_hash;
+    };
+    std::vector<state> chains_; // in the order met, which is chain_key order
+};
+
+// The same over rows already in memory, ordered by (chain_key, seq).
 verify_report verify(const std::vector<chained_row>& rows, const std::vector<head>& heads,
                      const std::vector<std::int64_t>& unchained_ids, std::int64_t first_chained_id);
 

@@ -18,16 +18,18 @@ boost::json::value opt_id(const std::optional<std::int64_t>& id) { return id ? b
 result<verify_report> audit_service::verify_all()
 {
     return db_.read_value<verify_report>(db::scope::platform(), [](soci::session& sql) -> result<verify_report> {
-        const auto c = read_chains(sql);
-        return verify(c.rows, c.heads, c.unchained_ids, c.first_chained_id);
+        chain_walker walker;
+        const auto c = read_chains(sql, {}, [&](const chained_row& r) { walker.add(r); });
+        return walker.finish(c.heads, c.unchained_ids, c.first_chained_id);
     });
 }
 
 result<verify_report> audit_service::verify_tenant(std::int64_t tenant_id)
 {
     return db_.read_value<verify_report>(db::scope::tenant(tenant_id), [&](soci::session& sql) -> result<verify_report> {
-        const auto c = read_chains(sql, chain_key_of(tenant_id, std::nullopt));
-        return verify(c.rows, c.heads, {}, c.first_chained_id);
+        chain_walker walker;
+        const auto c = read_chains(sql, chain_key_of(tenant_id, std::nullopt), [&](const chained_row& r) { walker.add(r); });
+        return walker.finish(c.heads, {}, c.first_chained_id);
     });
 }
 
@@ -36,12 +38,9 @@ result<std::string> audit_service::chain_lines(const identity::acting& by, std::
     (void)by; // the route admits the tenant's own auditors and admins only; its scope is the tenant's
     return db_.read_value<std::string>(db::scope::tenant(tenant_id), [&](soci::session& sql) -> result<std::string> {
         const std::string key = chain_key_of(tenant_id, std::nullopt);
-        const auto c = read_chains(sql, key);
-        boost::json::object first{{"format", "dps-audit-v1"}, {"chain", key}, {"rows", c.rows.size()},
-                                  {"head_seq", c.heads.empty() ? 0 : c.heads.front().seq},
-                                  {"head_hash", c.heads.empty() ? kGenesisHash : c.heads.front().hash}};
-        std::string out = boost::json::serialize(first) + "\n";
-        for (const auto& r : c.rows) {
+        std::string body;
+        std::int64_t rows = 0;
+        const auto c = read_chains(sql, key, [&](const chained_row& r) {
             boost::json::object line{{"id", r.id},
                                      {"chain", r.chain_key},
                                      {"seq", r.seq},
@@ -56,9 +55,14 @@ result<std::string> audit_service::chain_lines(const identity::acting& by, std::
                                      {"entity_id", r.entity_id},
                                      {"request_id", r.request_id},
                                      {"payload_digest", r.payload_digest}};
-            out += boost::json::serialize(line);
-            out += '\n';
-        }
+            body += boost::json::serialize(line);
+            body += '\n';
+            ++rows;
+        });
+        boost::json::object first{{"format", "dps-audit-v1"}, {"chain", key}, {"rows", rows},
+                                  {"head_seq", c.heads.empty() ? 0 : c.heads.front().seq},
+                                  {"head_hash", c.heads.empty() ? kGenesisHash : c.heads.front().hash}};
+        std::string out = boost::json::serialize(first) + "\n" + body;
         return out;
     });
 }

@@ -7,6 +7,8 @@
 
 #include <soci/soci.h>
 
+#include <optional>
+
 namespace dps::audit {
 
 namespace {
@@ -31,25 +33,36 @@ constexpr const char* kChainColumns =
     "SELECT id, chain_key, chain_seq, prev_hash, row_hash, occurred_at, actor, tenant_id, provider_org_id, action, "
     "entity_type, entity_id, request_id, payload_digest FROM audit_log WHERE chain_key IS NOT NULL";
 
-chained_row chained_from(const soci::row& r)
-{
-    chained_row c;
-    c.id = db::int_of(r, "id");
-    c.chain_key = db::text_of(r, "chain_key");
-    c.seq = db::int_of(r, "chain_seq");
-    c.prev_hash = db::text_of(r, "prev_hash");
-    c.row_hash = db::text_of(r, "row_hash");
-    c.occurred_at = db::text_of(r, "occurred_at");
-    c.actor = db::text_of(r, "actor");
-    c.tenant_id = db::opt_int_of(r, "tenant_id");
-    c.provider_org_id = db::opt_int_of(r, "provider_org_id");
-    c.action = db::text_of(r, "action");
-    c.entity_type = db::text_of(r, "entity_type");
-    c.entity_id = db::text_of(r, "entity_id");
-    c.request_id = db::text_of(r, "request_id");
-    c.payload_digest = db::text_of(r, "payload_digest");
-    return c;
-}
+// Column positions, found by name once per result rather than once per row: verify reads millions.
+struct chain_columns {
+    std::size_t id, chain_key, seq, prev_hash, row_hash, occurred_at, actor, tenant_id, provider_org_id, action, entity_type,
+        entity_id, request_id, payload_digest;
+    explicit chain_columns(const soci::row& r)
+        : id(db::column(r, "id")), chain_key(db::column(r, "chain_key")), seq(db::column(r, "chain_seq")),
+          prev_hash(db::column(r, "prev_hash")), row_hash(db::column(r, "row_hash")), occurred_at(db::column(r, "occurred_at")),
+          actor(db::column(r, "actor")), tenant_id(db::column(r, "tenant_id")), provider_org_id(db::column(r, "provider_org_id")),
+          action(db::column(r, "action")), entity_type(db::column(r, "entity_type")), entity_id(db::column(r, "entity_id")),
+          request_id(db::column(r, "request_id")), payload_digest(db::column(r, "payload_digest"))
+    {
+    }
+    void read(const soci::row& r, chained_row& c) const
+    {
+        c.id = db::int_at(r, id);
+        c.chain_key = db::text_at(r, chain_key);
+        c.seq = db::int_at(r, seq);
+        c.prev_hash = db::text_at(r, prev_hash);
+        c.row_hash = db::text_at(r, row_hash);
+        c.occurred_at = db::text_at(r, occurred_at);
+        c.actor = db::text_at(r, actor);
+        c.tenant_id = db::opt_int_at(r, tenant_id);
+        c.provider_org_id = db::opt_int_at(r, provider_org_id);
+        c.action = db::text_at(r, action);
+        c.entity_type = db::text_at(r, entity_type);
+        c.entity_id = db::text_at(r, entity_id);
+        c.request_id = db::text_at(r, request_id);
+        c.payload_digest = db::text_at(r, payload_digest);
+    }
+};
 
 } // namespace
 
@@ -95,30 +108,37 @@ void record(soci::session& sql, const entry& e)
     sql << kSetHead, soci::use(row.row_hash), soci::use(row.chain_key);
 }
 
-chain_contents read_chains(soci::session& sql, const std::string& chain_key)
+chain_contents read_chains(soci::session& sql, const std::string& chain_key,
+                           const std::function<void(const chained_row&)>& each)
 {
     chain_contents out;
     const bool one = !chain_key.empty();
     const std::string rows_query = std::string{kChainColumns} + (one ? " AND chain_key = :chain" : "") + " ORDER BY chain_key, chain_seq";
     const std::string heads_query = std::string{"SELECT chain_key, chain_seq, head_hash FROM audit_chain_heads"} +
                                     (one ? " WHERE chain_key = :chain" : "") + " ORDER BY chain_key";
-    auto read_rows = [&](soci::rowset<soci::row>& rows) {
-        for (const auto& r : rows) out.rows.push_back(chained_from(r));
+    auto stream_rows = [&](soci::rowset<soci::row>& rows) {
+        std::optional<chain_columns> at;
+        chained_row row; // reused: its strings keep their capacity from row to row
+        for (const auto& r : rows) {
+            if (!at) at.emplace(r);
+            at->read(r, row);
+            each(row);
+        }
     };
     auto read_heads = [&](soci::rowset<soci::row>& rows) {
         for (const auto& r : rows)
             out.heads.push_back(head{db::text_of(r, "chain_key"), db::int_of(r, "chain_seq"), db::text_of(r, "head_hash")});
     };
     if (one) {
-        soci::rowset<soci::row> rows = (sql.prepare << rows_query, soci::use(chain_key));
-        read_rows(rows);
         soci::rowset<soci::row> heads = (sql.prepare << heads_query, soci::use(chain_key));
         read_heads(heads);
+        soci::rowset<soci::row> rows = (sql.prepare << rows_query, soci::use(chain_key));
+        stream_rows(rows);
     } else {
-        soci::rowset<soci::row> rows = (sql.prepare << rows_query);
-        read_rows(rows);
         soci::rowset<soci::row> heads = (sql.prepare << heads_query);
         read_heads(heads);
+        soci::rowset<soci::row> rows = (sql.prepare << rows_query);
+        stream_rows(rows);
         soci::rowset<soci::row> unchained = (sql.prepare << "SELECT id FROM audit_log WHERE chain_key IS NULL ORDER BY id");
         for (const auto& r : unchained) out.unchained_ids.push_back(db::int_of(r, "id"));
     }

@@ -6,6 +6,7 @@
 #include "core/clock.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,12 +38,13 @@ void record(soci::session& sql, const entry& e);
 void record_before_chain(soci::session& sql, const entry& e);
 
 // What verify and the chain download read. chain_key empty: every chain (the platform scope).
+// Rows go to `each` one at a time, ordered by (chain_key, seq), so that no caller holds the log.
 struct chain_contents {
-    std::vector<chained_row> rows; // ordered by (chain_key, seq)
     std::vector<head> heads;
-    std::vector<std::int64_t> unchained_ids;
+    std::vector<std::int64_t> unchained_ids; // every chain only
     std::int64_t first_chained_id = 0;
 };
-chain_contents read_chains(soci::session& sql, const std::string& chain_key = {});
+chain_contents read_chains(soci::session& sql, const std::string& chain_key,
+                           const std::function<void(const chained_row&)>& each);
 
 } // namespace dps::audit
