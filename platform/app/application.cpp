@@ -19,6 +19,7 @@
 #include "db/migrations.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
+#include "http/static_files.hpp"
 #include "log/logger.hpp"
 #include "plugins/plugin_host.hpp"
 #include "rules/rules_routes.hpp"
@@ -27,6 +28,7 @@
 #include "rules/rules_service.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <any>
 #include <mutex>
 #include <unordered_map>
@@ -162,6 +164,15 @@ result<std::unique_ptr<application>> application::create(const config& settings,
     reports::add_reports_routes(*app->guard_, *app->reports_);
     audit::add_audit_routes(*app->guard_, *app->audit_);
     if (extra_routes) extra_routes(*app->routes_);
+    // The web console: a client of this API like any other, served from its built files.
+    if (std::error_code ec; !std::filesystem::exists(settings.console_dir, ec)) {
+        log::warn("console_missing", {{"folder", settings.console_dir}, {"fix", "scripts/build-console, or set DPS_CONSOLE_DIR"}});
+    } else {
+        auto console = http::static_files::load(settings.console_dir, "/app/");
+        if (!console) return console.err();
+        app->routes_->mount("/app/", [files = *console](http::request& req) { return files->serve(req); });
+        log::info("console_loaded", {{"folder", settings.console_dir}, {"files", (*console)->size()}});
+    }
 
     http::server_settings s;
     s.host = settings.listen.host;

@@ -144,6 +144,11 @@ std::vector<setting> settings()
              c.log_level = *lvl;
              return std::nullopt;
          }},
+        {"console-dir", "DPS_CONSOLE_DIR", "the web console's built files, served under /app/ (default: the build's console folder)",
+         [](config& c, const std::string& v) -> std::optional<std::string> {
+             c.console_dir = v;
+             return std::nullopt;
+         }},
         {"metrics-access", "DPS_METRICS_ACCESS",
          "who may read GET /metrics: loopback, any or off (default loopback)",
          [](config& c, const std::string& v) -> std::optional<std::string> {

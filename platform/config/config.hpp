@@ -37,6 +37,9 @@ struct config {
     bool migrate_on_start = true;
     log::level log_level = log::level::info; // DPS_LOG_LEVEL
     metrics::access metrics_access = metrics::access::loopback; // DPS_METRICS_ACCESS
+    // The web console's built assets (scripts/build-console), served under /app/ (DPS_CONSOLE_DIR).
+    // A folder that does not exist only logs a warning: the API runs without the console.
+    std::string console_dir = DPS_CONSOLE_DIR_DEFAULT;
     std::string config_file;                 // the file settings were read from, if any (--config, DPS_CONFIG)
 };
 

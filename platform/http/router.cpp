@@ -90,6 +90,22 @@ response router::dispatch(request& req, const match& m) const
             r.headers.emplace_back("Allow", allow);
             return r;
         }
+        for (const auto& mp : mounts_) {
+            const bool bare = req.path + "/" == mp.prefix;
+            if (!bare && !req.path.starts_with(mp.prefix)) continue;
+            if (req.method != "GET" && req.method != "HEAD") {
+                auto r = error_response(make_error(error_kind::method_not_allowed, "method_not_allowed",
+                                                   req.method + " is not allowed here; allowed: GET, HEAD"),
+                                        req.request_id);
+                r.headers.emplace_back("Allow", "GET, HEAD");
+                return r;
+            }
+            if (bare) return response{308, "text/plain; charset=utf-8", "", {{"Location", mp.prefix}}, false};
+            if (!req.body.empty())
+                return error_response(make_error(error_kind::bad_request, "unexpected_body", "this endpoint takes no request body"),
+                                      req.request_id);
+            return mp.serve(req);
+        }
         return error_response(make_error(error_kind::not_found, "not_found", "no such resource: " + req.path), req.request_id);
     }
     req.path_params = m.params;
@@ -119,6 +135,19 @@ response router::dispatch(request& req, const match& m) const
         log::error("handler_exception", {{"path", req.path}, {"request_id", req.request_id}, {"detail", e.what()}});
         return error_response(make_error(error_kind::internal, "internal_error", "an internal error occurred"), req.request_id);
     }
+}
+
+void router::mount(std::string prefix, handler serve)
+{
+    std::string label = prefix + "*";
+    mounts_.push_back({std::move(prefix), std::move(label), std::move(serve)});
+}
+
+const std::string* router::mount_label(const std::string& path) const
+{
+    for (const auto& mp : mounts_)
+        if (path.starts_with(mp.prefix) || path + "/" == mp.prefix) return &mp.label;
+    return nullptr;
 }
 
 } // namespace dps::http

@@ -48,8 +48,19 @@ public:
 
     const std::vector<route>& routes() const { return routes_; }
 
+    // Files served under a prefix ("/app/") when no route matches: the web console. GET and HEAD
+    // only; the prefix without its trailing slash redirects to it. Not API routes: routes() omits them.
+    void mount(std::string prefix, handler serve);
+    // The prefix a path falls under, labelled "/app/*", for logs and metrics; null if none.
+    const std::string* mount_label(const std::string& path) const;
+
 private:
+    struct mount_point {
+        std::string prefix, label;
+        handler serve;
+    };
     std::vector<route> routes_;
+    std::vector<mount_point> mounts_;
 };
 
 } // namespace dps::http

@@ -291,7 +291,7 @@ void session::handle()
                                       req.request_id));
     }
     auto m = ctx_.routes.find(req.method, req.path);
-    route_ = m.found ? &m.found->pattern : nullptr;
+    route_ = m.found ? &m.found->pattern : ctx_.routes.mount_label(req.path);
     if (!m.found || m.found->options.runs_inline) {
         auto res = ctx_.routes.dispatch(req, m);
         tenant_ = ctx_.settings.tenant_of && m.found ? ctx_.settings.tenant_of(req) : std::string{};
