@@ -149,13 +149,21 @@ result<std::unique_ptr<application>> application::create(const config& settings,
     app->calloffs_ = std::make_unique<calloff::calloff_service>(*app->db_, *app->clock_, *app->plugins_);
     app->awards_ = std::make_unique<calloff::award_service>(*app->db_, *app->clock_, *app->plugins_);
     app->idempotency_ = std::make_unique<calloff::idempotency>(*app->db_, *app->clock_);
-    app->reports_ = std::make_unique<reports::reports_service>(*app->db_);
+    if (!settings.db_read_url.empty()) {
+        auto read_url = db::parse_database_url(settings.db_read_url);
+        if (!read_url) return make_error(error_kind::bad_request, "bad_config", "DPS_DB_READ_URL: " + read_url.err().message);
+        // A few connections: reports are occasional, and each holds one for its whole query.
+        app->replica_ = std::make_unique<db::database>(*read_url, 4, std::chrono::milliseconds{2000});
+    }
+    app->reports_ = std::make_unique<reports::reports_service>(*app->db_, app->replica_.get());
     app->audit_ = std::make_unique<audit::audit_service>(*app->db_);
     app->routes_ = std::make_unique<http::router>();
     app->guard_ = std::make_unique<auth::access_guard>(*app->routes_, *app->identity_);
     app->metrics_ = std::make_unique<metrics::registry>();
     add_system_routes(*app->guard_, *app->db_);
-    add_metrics_route(*app->guard_, *app->metrics_, settings.metrics_access, *app->db_, *app->plugins_);
+    std::vector<std::pair<std::string, const db::database*>> pools{{"primary", app->db_.get()}};
+    if (app->replica_) pools.emplace_back("replica", app->replica_.get());
+    add_metrics_route(*app->guard_, *app->metrics_, settings.metrics_access, std::move(pools), *app->plugins_);
     identity::add_identity_routes(*app->guard_, *app->identity_);
     rules::add_rules_routes(*app->guard_, *app->rules_);
     purchasing::add_dps_routes(*app->guard_, *app->dps_);

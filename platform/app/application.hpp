@@ -58,6 +58,7 @@ private:
     void refresh_plugins_until_stopped();
     std::shared_ptr<const clock> clock_;
     std::unique_ptr<db::database> db_;
+    std::unique_ptr<db::database> replica_; // DPS_DB_READ_URL, for reports; null if not set
     std::unique_ptr<identity::identity_service> identity_;
     std::unique_ptr<plugins::plugin_host> plugins_;
     std::unique_ptr<rules::rules_service> rules_;

@@ -63,27 +63,38 @@ void add_system_routes(auth::access_guard& routes, db::database& db)
 }
 
 void add_metrics_route(auth::access_guard& guard, metrics::registry& counted, metrics::access who,
-                       const db::database& db, const plugins::plugin_host& plugins)
+                       std::vector<std::pair<std::string, const db::database*>> pools, const plugins::plugin_host& plugins)
 {
     if (who == metrics::access::off) return; // the router's own 404
 
-    counted.add_collector([&db](metrics::exposition& out) {
-        const auto pool = db.stats();
-        out.family("dps_db_pool_connections", "gauge", "Database connections: in_use by a unit of work, idle in the pool, capacity.");
-        out.sample("dps_db_pool_connections", {{"state", "in_use"}}, static_cast<std::uint64_t>(pool.in_use));
-        out.sample("dps_db_pool_connections", {{"state", "idle"}}, static_cast<std::uint64_t>(pool.idle));
-        out.sample("dps_db_pool_connections", {{"state", "capacity"}}, static_cast<std::uint64_t>(pool.capacity));
-        out.family("dps_db_pool_waits_total", "counter", "Units of work that found every connection busy and waited.");
-        out.sample("dps_db_pool_waits_total", {}, pool.waits);
-        out.family("dps_db_pool_wait_seconds_total", "counter", "Time units of work spent waiting for a connection.");
-        out.sample("dps_db_pool_wait_seconds_total", {}, pool.wait_seconds);
-        out.family("dps_db_pool_timeouts_total", "counter", "Waits for a connection that gave up (answered 503 database_busy).");
-        out.sample("dps_db_pool_timeouts_total", {}, pool.timeouts);
-        out.family("dps_db_transaction_retries_total", "counter",
-                   "Units of work run again: after a serialization failure or deadlock (conflict), or on a fresh connection "
-                   "after finding a pooled one dead (reconnect).");
-        out.sample("dps_db_transaction_retries_total", {{"reason", "conflict"}}, pool.conflict_retries);
-        out.sample("dps_db_transaction_retries_total", {{"reason", "reconnect"}}, pool.reconnect_retries);
+    counted.add_collector([pools = std::move(pools)](metrics::exposition& out) {
+        std::vector<std::pair<std::string_view, db::database::pool_stats>> now;
+        for (const auto& [name, db] : pools) now.emplace_back(name, db->stats());
+        auto each = [&](const char* family, const char* type, const char* help, auto value) {
+            out.family(family, type, help);
+            for (const auto& [name, s] : now) value(name, s);
+        };
+        each("dps_db_pool_connections", "gauge", "Database connections: in_use by a unit of work, idle in the pool, capacity.",
+             [&](std::string_view pool, const db::database::pool_stats& s) {
+                 out.sample("dps_db_pool_connections", {{"pool", pool}, {"state", "in_use"}}, static_cast<std::uint64_t>(s.in_use));
+                 out.sample("dps_db_pool_connections", {{"pool", pool}, {"state", "idle"}}, static_cast<std::uint64_t>(s.idle));
+                 out.sample("dps_db_pool_connections", {{"pool", pool}, {"state", "capacity"}}, static_cast<std::uint64_t>(s.capacity));
+             });
+        each("dps_db_pool_waits_total", "counter", "Units of work that found every connection busy and waited.",
+             [&](std::string_view pool, const db::database::pool_stats& s) { out.sample("dps_db_pool_waits_total", {{"pool", pool}}, s.waits); });
+        each("dps_db_pool_wait_seconds_total", "counter", "Time units of work spent waiting for a connection.",
+             [&](std::string_view pool, const db::database::pool_stats& s) {
+                 out.sample("dps_db_pool_wait_seconds_total", {{"pool", pool}}, s.wait_seconds);
+             });
+        each("dps_db_pool_timeouts_total", "counter", "Waits for a connection that gave up (answered 503 database_busy).",
+             [&](std::string_view pool, const db::database::pool_stats& s) { out.sample("dps_db_pool_timeouts_total", {{"pool", pool}}, s.timeouts); });
+        each("dps_db_transaction_retries_total", "counter",
+             "Units of work run again: after a serialization failure or deadlock (conflict), or on a fresh connection "
+             "after finding a pooled one dead (reconnect).",
+             [&](std::string_view pool, const db::database::pool_stats& s) {
+                 out.sample("dps_db_transaction_retries_total", {{"pool", pool}, {"reason", "conflict"}}, s.conflict_retries);
+                 out.sample("dps_db_transaction_retries_total", {{"pool", pool}, {"reason", "reconnect"}}, s.reconnect_retries);
+             });
     });
     counted.add_collector([&plugins](metrics::exposition& out) {
         const auto tenants = plugins.stats_by_tenant();

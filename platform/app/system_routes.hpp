@@ -3,6 +3,10 @@
 
 #include "metrics/access.hpp"
 
+#include <string>
+#include <utility>
+#include <vector>
+
 namespace dps::auth { class access_guard; }
 namespace dps::db { class database; }
 namespace dps::metrics { class registry; }
@@ -15,9 +19,10 @@ namespace dps::app {
 void add_system_routes(auth::access_guard& guard, db::database& db);
 
 // GET /metrics in the Prometheus text format: what the server counted into `counted`, and, read at
-// each scrape, the database pool and every tenant's plugin calls. Who may read it: `who`; anyone
-// else gets 404, as if there were no such route. db and plugins must outlive `counted`.
+// each scrape, the database pools (labelled pool="primary", "replica") and every tenant's plugin
+// calls. Who may read it: `who`; anyone else gets 404, as if there were no such route. The pools and
+// plugins must outlive `counted`.
 void add_metrics_route(auth::access_guard& guard, metrics::registry& counted, metrics::access who,
-                       const db::database& db, const plugins::plugin_host& plugins);
+                       std::vector<std::pair<std::string, const db::database*>> pools, const plugins::plugin_host& plugins);
 
 } // namespace dps::app

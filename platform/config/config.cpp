@@ -56,6 +56,12 @@ std::vector<setting> settings()
              c.db_url = v;
              return std::nullopt;
          }},
+        {"db-read-url", "DPS_DB_READ_URL",
+         "a read-only standby (postgresql://...) for reports; when it does not answer they read DPS_DB_URL (default: none)",
+         [](config& c, const std::string& v) -> std::optional<std::string> {
+             c.db_read_url = v;
+             return std::nullopt;
+         }},
         {"db-migrate-url", "DPS_DB_MIGRATE_URL",
          "the schema owner's postgresql://... for migrations; dpsd then runs as DPS_DB_URL's role, which owns nothing (default: DPS_DB_URL)",
          [](config& c, const std::string& v) -> std::optional<std::string> {

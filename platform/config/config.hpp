@@ -23,6 +23,7 @@ struct listen_endpoint {
 struct config {
     listen_endpoint listen;
     std::string db_url = "sqlite:var/dps.db";
+    std::string db_read_url;    // a read-only standby for reports (DPS_DB_READ_URL); empty: reports read the primary
     std::string db_migrate_url; // PostgreSQL's owner role, for migrations (DPS_DB_MIGRATE_URL); empty: db_url's role
     std::string tls_cert; // PEM chain; empty means "not configured"
     std::string tls_key;  // PEM private key

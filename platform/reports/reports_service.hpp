@@ -15,7 +15,9 @@ namespace dps::reports {
 
 class reports_service {
 public:
-    explicit reports_service(db::database& db) : db_(db) {}
+    // replica: a read-only standby for the reports' reads (DPS_DB_READ_URL), so a committee's figures
+    // do not load the primary; when it cannot be reached (mid-failover, say) they come from db.
+    explicit reports_service(db::database& db, db::database* replica = nullptr) : db_(db), replica_(replica) {}
 
     // Packages published in the year (by the date they were published), how many were placed
     // through the DPS and how many closed unfilled with a spot purchase; by lot, month and
@@ -23,7 +25,11 @@ public:
     result<dps_vs_spot_report> dps_vs_spot(const identity::acting& by, int financial_year, std::optional<std::int64_t> dps_id);
 
 private:
+    // Runs a report's read on the replica if there is one and it answers, else on the primary.
+    template <class T, class F>
+    result<T> read(const identity::acting& by, F&& work);
     db::database& db_;
+    db::database* replica_;
 };
 
 } // namespace dps::reports

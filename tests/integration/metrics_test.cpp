@@ -46,8 +46,8 @@ TEST(Metrics, CountsRequestsByRouteTemplateAndReadsThePool)
     EXPECT_TRUE(has_line(text, R"(dps_http_requests_total{route="unmatched",method="GET",status="404"} 1)")) << text;
     EXPECT_TRUE(has_line(text, R"(dps_http_requests_total{route="/v1/call-offs/{call_off_id}",method="GET",status="401"} 1)")) << text;
     EXPECT_EQ(text.find("4242"), std::string::npos) << "an id reached a label";
-    EXPECT_TRUE(has_line(text, R"(dps_db_pool_connections{state="capacity"} 3)")) << text;
-    EXPECT_TRUE(has_line(text, R"(dps_db_transaction_retries_total{reason="conflict"} 0)")) << text;
+    EXPECT_TRUE(has_line(text, R"(dps_db_pool_connections{pool="primary",state="capacity"} 3)")) << text;
+    EXPECT_TRUE(has_line(text, R"(dps_db_transaction_retries_total{pool="primary",reason="conflict"} 0)")) << text;
     EXPECT_NE(text.find("dps_tls_handshakes_total{result=\"ok\"} "), std::string::npos) << text;
     EXPECT_NE(text.find("# TYPE dps_plugin_calls_total counter"), std::string::npos) << text;
 }

@@ -1,6 +1,11 @@
 // Stories of the evidence councils take to committee (issue 12): spot purchases read back as
 // records, by the council that made them and by the DPS's lead; the DPS-against-spot report for a
 // financial year, as JSON and as CSV, answering only with what the caller may see.
+#include "db/database.hpp"
+#include "db/database_url.hpp"
+#include "identity/identity_service.hpp"
+#include "reports/reports_records.hpp"
+#include "reports/reports_service.hpp"
 #include "support/calloff_fixture.hpp"
 
 namespace dps::test {
@@ -174,4 +179,36 @@ TEST_F(reports, EveryBadParameterIsA400NamingIt)
 }
 
 } // namespace
+
+// DPS_DB_READ_URL: the report reads the replica when there is one, and the primary when it does not
+// answer. Here the "replica" is the same database through its own pool (what HAProxy's read port
+// gives on the cluster), so the figures must match and the replica's pool must have been used.
+TEST_F(reports, AReportReadsTheReplicaAndFallsBackToThePrimary)
+{
+    auth::principal council;
+    council.tenant_id = tenants_.at("haringey");
+    council.email = "reports-test";
+    const identity::acting by{&council, "replica-test"};
+    auto& primary = platform_.app().database();
+    auto expected = dps::reports::reports_service(primary).dps_vs_spot(by, 2023, dps_);
+    ASSERT_TRUE(expected.ok());
+
+    auto url = db::parse_database_url(platform_.database().url());
+    ASSERT_TRUE(url.ok());
+    db::database replica(*url, 2);
+    auto from_replica = dps::reports::reports_service(primary, &replica).dps_vs_spot(by, 2023, dps_);
+    ASSERT_TRUE(from_replica.ok()) << from_replica.err().message;
+    EXPECT_EQ(boost::json::serialize(dps::reports::to_json(*from_replica)), boost::json::serialize(dps::reports::to_json(*expected)));
+    EXPECT_EQ(replica.stats().idle, 1u) << "the report's read went to the replica";
+
+    // A replica that does not answer (a standby mid-failover): the primary serves the report.
+    auto gone = db::parse_database_url(primary.kind() == db::backend::postgresql ? "postgresql://dps_app@127.0.0.1:1/none"
+                                                                                   : "sqlite:/nonexistent-folder/replica.db");
+    ASSERT_TRUE(gone.ok());
+    db::database down(*gone, 1, std::chrono::milliseconds{500});
+    auto fallback = dps::reports::reports_service(primary, &down).dps_vs_spot(by, 2023, dps_);
+    ASSERT_TRUE(fallback.ok()) << fallback.err().message;
+    EXPECT_EQ(boost::json::serialize(dps::reports::to_json(*fallback)), boost::json::serialize(dps::reports::to_json(*expected)));
+}
+
 } // namespace dps::test

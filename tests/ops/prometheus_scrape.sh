@@ -102,7 +102,7 @@ expect 'dps_http_requests_total{job="dpsd",route="unmatched",status="404"}' 1
 expect 'dps_http_requests_total{job="dpsd",route="/v1/call-offs/{call_off_id}",method="GET",status="404"}' 1
 expect 'dps_http_request_duration_seconds_count{job="dpsd",route="/healthz"}' 7
 expect 'dps_http_request_duration_seconds_bucket{job="dpsd",route="/healthz",le="+Inf"}' 7
-expect 'dps_db_pool_connections{job="dpsd",state="capacity"}' 5
+expect 'dps_db_pool_connections{job="dpsd",pool="primary",state="capacity"}' 5
 expect 'count(dps_http_requests_total{job="dpsd",route=~".*987654.*"}) or vector(0)' 0
 expect 'dps_plugin_calls_total{job="dpsd",tenant="newham"} > bool 0' 1
 expect 'dps_tls_handshakes_total{job="dpsd",result="ok"} > bool 9' 1
