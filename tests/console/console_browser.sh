@@ -3,14 +3,8 @@
 # Usage: console_browser.sh DPSD DPSCTL SOURCE_DIR CONSOLE_DIR SCREENSHOT_DIR
 set -euo pipefail
 dpsd=$1 dpsctl=$2 root=$3 console_dir=$4 shots=$5
-work=$(mktemp -d /tmp/dps-console-test.XXXXXX)
-cleanup() {
-  [ -z "${dpsd_pid:-}" ] || kill "$dpsd_pid" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "console_browser: FAIL: $*" >&2; exit 1; }
+source "$root/tests/ops/harness.sh"
+ops_test console_browser
 [ -f "$console_dir/index.html" ] || fail "no console in $console_dir: scripts/build-console"
 axe=$root/console/node_modules/axe-core/axe.min.js
 [ -f "$axe" ] || fail "no $axe: scripts/build-console runs npm ci"

@@ -6,14 +6,8 @@
 # Usage: audit_chain.sh DPSD DPSCTL SOURCE_DIR.
 set -euo pipefail
 dpsd=$1 dpsctl=$2 root=$3
-work=$(mktemp -d /tmp/dps-audit-test.XXXXXX)
-cleanup() {
-  [ -z "${dpsd_pid:-}" ] || kill "$dpsd_pid" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "audit_chain: FAIL: $*" >&2; exit 1; }
+source "$root/tests/ops/harness.sh"
+ops_test audit_chain
 source "$root/tests/ops/start_dpsd.sh"
 verify=$root/scripts/audit-verify
 

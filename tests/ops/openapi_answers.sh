@@ -3,14 +3,8 @@
 # (tests/ops/openapi_answers.py). Usage: openapi_answers.sh DPSD DPSCTL SOURCE_DIR.
 set -euo pipefail
 dpsd=$1 dpsctl=$2 root=$3
-work=$(mktemp -d /tmp/dps-openapi-test.XXXXXX)
-cleanup() {
-  [ -z "${dpsd_pid:-}" ] || kill "$dpsd_pid" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "openapi_answers: FAIL: $*" >&2; exit 1; }
+source "$root/tests/ops/harness.sh"
+ops_test openapi_answers
 source "$root/tests/ops/start_dpsd.sh"
 # Debian's interpreter and its python3-jsonschema (scripts/install-deps), whatever python3 is first on PATH.
 /usr/bin/python3 "$root/tests/ops/openapi_answers.py" "$base" "$cacert" "$tokens"

@@ -6,26 +6,15 @@
 # Usage: prometheus_scrape.sh DPSD DPSCTL SOURCE_DIR. About 10 seconds.
 set -euo pipefail
 dpsd=$1 dpsctl=$2 root=$3
-work=$(mktemp -d /tmp/dps-prometheus-test.XXXXXX)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() {
-  echo "prometheus_scrape: FAIL: $*" >&2
-  [ ! -f "$work/prometheus.log" ] || tail -20 "$work/prometheus.log" >&2
-  exit 1
-}
+source "$root/tests/ops/harness.sh"
+ops_test prometheus_scrape
+on_failure='[ ! -f "$work/prometheus.log" ] || tail -20 "$work/prometheus.log"'
 command -v prometheus >/dev/null || fail "no prometheus on PATH: scripts/install-deps installs Debian's"
 # Prometheus runs as whoever runs the test; as root it reads the test's files fine.
 chmod 755 "$work"
 
 DPSD_ENV="DPS_DB_POOL=5"
 source "$root/tests/ops/start_dpsd.sh"
-pids+=("$dpsd_pid")
 get() { curl -sS --cacert "$cacert" -o /dev/null -w '%{http_code}' "$@"; }
 
 # What the scrape must show.

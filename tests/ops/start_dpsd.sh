@@ -1,4 +1,4 @@
-# Sourced by the tests in tests/ops: a real dpsd on a fresh SQLite database with the demo councils,
+# Sourced by the tests in tests/ops (after harness.sh): a real dpsd on a fresh SQLite database with the demo councils,
 # on a free loopback port with a self-signed certificate. Needs $dpsd, $dpsctl, $root and $work set.
 # Sets: $port, $base (https://127.0.0.1:PORT), $cacert, $tokens (the demo tokens file), $dpsd_pid.
 # DPSD_ENV: extra NAME=value settings for dpsd. Calls fail() (the test's own) if it does not start.
@@ -16,6 +16,7 @@ base=https://127.0.0.1:$port
 env DPS_LISTEN=127.0.0.1:$port DPS_TLS_CERT=$work/tls/cert.pem DPS_TLS_KEY=$work/tls/key.pem DPS_LOG_LEVEL=warn \
   ${DPSD_ENV:-} "$dpsd" >"$work/dpsd.log" 2>&1 &
 dpsd_pid=$!
+pids+=("$dpsd_pid")
 for _ in $(seq 1 200); do
   [ "$(curl -sS --cacert "$cacert" -o /dev/null -w '%{http_code}' "$base/readyz" 2>/dev/null)" = 200 ] && break
   kill -0 "$dpsd_pid" 2>/dev/null || break
