@@ -19,8 +19,8 @@ class ApiError extends Error {
   }
 }
 
-async function api(method, path, body, accept = "application/json") {
-  const headers = { Accept: accept };
+async function api(method, path, body, accept = "application/json", extra = {}) {
+  const headers = { Accept: accept, ...extra };
   const token = sessionStorage.getItem(TOKEN_KEY);
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
@@ -149,13 +149,75 @@ async function callOffs() {
       el("strong", { class: "govuk-tag" }, c.status), el("span", { class: "app-nowrap" }, c.bid_deadline)])));
 }
 
+// "24.50" -> 2450; anything else (a third decimal, a sign, letters) -> null. Money is whole pence.
+function pence(text) {
+  const m = /^\s*£?(\d{1,6})(?:\.(\d{1,2}))?\s*$/.exec(text);
+  return m ? Number(m[1]) * 100 + Number((m[2] || "0").padEnd(2, "0")) : null;
+}
+
+function field(id, label, hint, input) {
+  return el("div", { class: "govuk-form-group", id: `${id}-group` },
+    el("label", { class: "govuk-label", for: id }, label),
+    hint ? el("div", { class: "govuk-hint", id: `${id}-hint` }, hint) : "",
+    input);
+}
+
+// A provider's bid on an open call-off, priced by the hour. Field ids are the API's field names,
+// so an error the API names ("hourly_rate_pence: …") links straight to its input.
+function bidForm(c) {
+  const rate = el("input", { class: "govuk-input govuk-input--width-5", id: "hourly_rate_pence", inputmode: "decimal",
+                             "aria-describedby": "hourly_rate_pence-hint" });
+  const hours = el("input", { class: "govuk-input govuk-input--width-3", id: "hours_per_week", inputmode: "numeric",
+                              value: (c.package || {}).hours_per_week ?? "" });
+  const start = el("input", { class: "govuk-input govuk-input--width-10", id: "earliest_start", type: "date", value: c.starts_on || "" });
+  const notes = el("textarea", { class: "govuk-textarea", id: "notes", rows: 3 });
+  const problems = el("div");
+  const form = el("form", { novalidate: true },
+    el("h2", { class: "govuk-heading-m" }, "Your bid"),
+    field("hourly_rate_pence", "Hourly rate", "In pounds and pence, for example 24.50", el("div", { class: "govuk-input__wrapper" },
+      el("div", { class: "govuk-input__prefix", "aria-hidden": "true" }, "£"), rate)),
+    field("hours_per_week", "Hours a week", "", hours),
+    field("earliest_start", "Earliest start", "", start),
+    field("notes", "Notes for the council (optional)", "", notes),
+    el("button", { type: "submit", class: "govuk-button", "data-module": "govuk-button" }, "Submit bid"));
+  // One key per bid the user means to make: a retry after a lost answer replays it, never doubles it.
+  let key = crypto.randomUUID();
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const rate_pence = pence(rate.value);
+    const hours_value = /^\d{1,3}$/.test(hours.value.trim()) ? Number(hours.value) : null;
+    const missing = [];
+    if (rate_pence === null) missing.push({ text: "Enter the hourly rate in pounds and pence, for example 24.50", href: "#hourly_rate_pence" });
+    if (hours_value === null) missing.push({ text: "Enter the hours a week as a whole number", href: "#hours_per_week" });
+    if (!start.value) missing.push({ text: "Enter the earliest start date", href: "#earliest_start" });
+    if (missing.length) return problems.replaceChildren(errorSummary(missing));
+    try {
+      const bid = await api("POST", `/v1/call-offs/${c.id}/bids`,
+        { hourly_rate_pence: rate_pence, hours_per_week: hours_value, earliest_start: start.value, notes: notes.value || null },
+        "application/json", { "Idempotency-Key": key });
+      form.replaceWith(el("div", { class: "govuk-panel govuk-panel--confirmation" },
+        el("h2", { class: "govuk-panel__title" }, "Bid submitted"),
+        el("div", { class: "govuk-panel__body" }, `Reference ${bid.id}: ${pounds(bid.total_pence)} in all`)));
+      problems.replaceChildren();
+    } catch (e) {
+      // A refusal changed nothing, so the next try is a new bid; after a 5xx the outcome may be
+      // unknown, and the same key asks again safely.
+      if (e.status < 500) key = crypto.randomUUID();
+      problems.replaceChildren(errorSummary([{ text: e.message, href: e.field ? `#${e.field.split(".")[0]}` : undefined }]));
+    }
+  });
+  return [problems, form];
+}
+
 async function callOff(id) {
-  const c = await api("GET", `/v1/call-offs/${encodeURIComponent(id)}`);
+  const [c, me] = await Promise.all([api("GET", `/v1/call-offs/${encodeURIComponent(id)}`), api("GET", "/v1/me")]);
   const p = c.package || {};
+  const bidding = me.provider_organisation && c.status === "open";
   show(c.title,
     summaryList([["Status", c.status], ["Lot", c.lot_code], ["Bid deadline", c.bid_deadline], ["Starts on", c.starts_on],
       ["Weeks", c.duration_weeks], ["Hours a week", p.hours_per_week ?? ""], ["Area", p.area ?? ""],
       ["Bids received", c.bids_received ?? "sealed until the deadline"]]),
+    ...(bidding ? bidForm(c) : []),
     el("p", { class: "govuk-body" }, el("a", { class: "govuk-link", href: "#/call-offs" }, "Back to call-offs")));
 }
 

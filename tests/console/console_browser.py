@@ -48,13 +48,28 @@ assert status == 201, status
 status, lots = api("POST", f"/v1/dps/{dps['id']}/lots/from-plugin", lead)
 assert status == 201, status
 assert api("POST", f"/v1/dps/{dps['id']}/status", lead, {"action": "open"})[0] == 200
+# Riverside, admitted to the lot, will bid through the console.
+riverside = tokens["providers"]["riverside"]
+assert api("PATCH", f"/v1/providers/{riverside['provider_id']}/profile", riverside["provider_admin"],
+           {"ofsted_urn": "SC900001", "ofsted_rating": "good", "living_wage_commitment": "london_living_wage"})[0] == 200
+LOT = "semi-independent-16plus"  # Newham's lot without a regulator rule
+status, application = api("POST", f"/v1/dps/{dps['id']}/lots/{LOT}/applications", riverside["bidder"])
+assert status == 201, status
+assert api("POST", f"/v1/applications/{application['id']}/decision", lead, {"action": "admit"})[0] == 200
 status, call_off = api("POST", f"/v1/dps/{dps['id']}/call-offs", lead, {
-    "lot_code": lots["items"][0]["code"], "title": "Residential placement, one young person, E15",
+    "lot_code": LOT, "title": "Supported accommodation, one young person, E15",
     "bid_deadline": "2027-03-01T12:00:00Z",
     "package": {"category": "residential", "hours_per_week": 168, "area": "E15", "start_date": "2027-04-07",
                 "duration_weeks": 26, "requirements": ["Ofsted registered"]},
     "weights": {"price": 0.6, "quality": 0.4}})
 assert status == 201, status
+# A second package, published, for Riverside to bid on.
+status, open_call_off = api("POST", f"/v1/dps/{dps['id']}/call-offs", lead, {
+    "lot_code": LOT, "title": "Supported accommodation, 16-17, E13", "bid_deadline": "2027-03-01T12:00:00Z",
+    "package": {"category": "supported accommodation", "hours_per_week": 10, "area": "E13", "start_date": "2027-04-07",
+                "duration_weeks": 26, "requirements": ["Key worker"]}})
+assert status == 201, status
+assert api("POST", f"/v1/call-offs/{open_call_off['id']}/publish", lead)[0] == 200
 
 options = webdriver.ChromeOptions()
 options.binary_location = "/usr/bin/chromium"
@@ -181,6 +196,32 @@ try:
     # A page that needs a session, opened without one, asks to sign in.
     driver.get(base + "/app/#/call-offs")
     wait_heading("Sign in")
+
+    # A provider's bidder (an API token in the console's place for a session) bids on the open package.
+    driver.execute_script("sessionStorage.setItem('dps.session', arguments[0])", riverside["bidder"])
+    driver.get(base + f"/app/#/call-offs/{open_call_off['id']}")
+    wait_heading(open_call_off["title"])
+    rate = wait.until(EC.visibility_of_element_located((By.ID, "hourly_rate_pence")))
+    rate.send_keys("24.505")  # a third decimal: not money
+    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    summary = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".govuk-error-summary")))
+    if summary.find_element(By.TAG_NAME, "a").get_attribute("href").split("#")[-1] != "hourly_rate_pence":
+        failures.append(f"bid: the error summary does not link to the rate: {summary.text!r}")
+    check_page("06-bid-errors")
+    rate.clear()
+    rate.send_keys("24.50")
+    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    panel = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".govuk-panel--confirmation")))
+    check_page("07-bid-submitted")
+    bid_id = int(panel.text.split("Reference ")[1].split(":")[0])
+    status, bid = api("GET", f"/v1/bids/{bid_id}", riverside["bidder"])
+    if status != 200 or bid["hourly_rate_pence"] != 2450 or bid["hours_per_week"] != 10 or bid["earliest_start"] != "2027-04-07":
+        failures.append(f"bid: the API holds {status} {bid}")
+    if f"£{bid['total_pence'] / 100:,.2f}" not in panel.text:
+        failures.append(f"bid: the panel shows {panel.text!r}, the API's total is {bid['total_pence']} pence")
+    # The draft package on the same lot is not offered to providers.
+    if api("GET", f"/v1/call-offs/{call_off['id']}", riverside["bidder"])[0] != 404:
+        failures.append("bid: a provider could read a draft call-off")
 except Exception:
     # Leave the evidence: what the page showed when the step failed.
     driver.save_screenshot(os.path.join(shots, "failure.png"))
