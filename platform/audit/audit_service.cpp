@@ -2,7 +2,6 @@
 
 #include "audit/audit_store.hpp"
 #include "db/database.hpp"
-#include "identity/acting_for.hpp"
 
 #include <boost/json.hpp>
 #include <soci/soci.h>
@@ -29,13 +28,13 @@ result<verify_report> audit_service::verify_tenant(std::int64_t tenant_id)
     return db_.read_value<verify_report>(db::scope::tenant(tenant_id), [&](soci::session& sql) -> result<verify_report> {
         chain_walker walker;
         const auto c = read_chains(sql, chain_key_of(tenant_id, std::nullopt), [&](const chained_row& r) { walker.add(r); });
-        return walker.finish(c.heads, {}, c.first_chained_id);
+        return walker.finish(c.heads, {}, 0);
     });
 }
 
-result<std::string> audit_service::chain_lines(const identity::acting& by, std::int64_t tenant_id)
+result<std::string> audit_service::chain_lines(std::int64_t tenant_id)
 {
-    (void)by; // the route admits the tenant's own auditors and admins only; its scope is the tenant's
+    // The route admits the tenant's own auditors and admins only; the read runs in the tenant's scope.
     return db_.read_value<std::string>(db::scope::tenant(tenant_id), [&](soci::session& sql) -> result<std::string> {
         const std::string key = chain_key_of(tenant_id, std::nullopt);
         std::string body;

@@ -9,7 +9,6 @@
 #include <string>
 
 namespace dps::db { class database; }
-namespace dps::identity { struct acting; }
 
 namespace dps::audit {
 
@@ -23,7 +22,7 @@ public:
     result<verify_report> verify_tenant(std::int64_t tenant_id);
     // The tenant's chain as JSON lines: a first line with the chain, its length and head hash,
     // then one line per row with every field its hash covers.
-    result<std::string> chain_lines(const identity::acting& by, std::int64_t tenant_id);
+    result<std::string> chain_lines(std::int64_t tenant_id);
 
 private:
     db::database& db_;

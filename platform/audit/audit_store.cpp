@@ -142,10 +142,12 @@ chain_contents read_chains(soci::session& sql, const std::string& chain_key,
         soci::rowset<soci::row> unchained = (sql.prepare << "SELECT id FROM audit_log WHERE chain_key IS NULL ORDER BY id");
         for (const auto& r : unchained) out.unchained_ids.push_back(db::int_of(r, "id"));
     }
-    soci::indicator ind = soci::i_null;
-    long long first = 0;
-    sql << "SELECT min(id) FROM audit_log WHERE chain_key IS NOT NULL", soci::into(first, ind);
-    out.first_chained_id = ind == soci::i_ok ? first : 0;
+    if (!one) { // only the whole log has unchained rows to place against it
+        soci::indicator ind = soci::i_null;
+        long long first = 0;
+        sql << "SELECT min(id) FROM audit_log WHERE chain_key IS NOT NULL", soci::into(first, ind);
+        out.first_chained_id = ind == soci::i_ok ? first : 0;
+    }
     return out;
 }
 

@@ -42,7 +42,7 @@ void record_before_chain(soci::session& sql, const entry& e);
 struct chain_contents {
     std::vector<head> heads;
     std::vector<std::int64_t> unchained_ids; // every chain only
-    std::int64_t first_chained_id = 0;
+    std::int64_t first_chained_id = 0;       // every chain only
 };
 chain_contents read_chains(soci::session& sql, const std::string& chain_key,
                            const std::function<void(const chained_row&)>& each);
