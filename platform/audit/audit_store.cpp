@@ -3,6 +3,7 @@
 #include "audit/audit_store.hpp"
 
 #include "core/digest.hpp"
+#include "db/query.hpp"
 #include "db/row_reader.hpp"
 
 #include <soci/soci.h>
@@ -92,20 +93,19 @@ void record(soci::session& sql, const entry& e)
     row.request_id = e.request_id;
     row.payload_digest = sha256_hex(e.payload);
 
-    long long seq = 0;
-    sql << kTakePosition, soci::use(row.chain_key), soci::use(kGenesisHash), soci::into(seq), soci::into(row.prev_hash);
-    row.seq = seq;
+    // Every audited write runs these three: prepared once per connection (db/query.hpp).
+    db::query(sql, kTakePosition).bind(row.chain_key).bind(kGenesisHash).one([&](const soci::row& head) {
+        row.seq = db::int_at(head, 0);
+        row.prev_hash = db::text_at(head, 1);
+        return true;
+    });
     row.row_hash = hash_of(row);
-
-    soci::indicator tenant_ind = e.tenant_id ? soci::i_ok : soci::i_null;
-    long long tenant = e.tenant_id.value_or(0);
-    soci::indicator provider_ind = e.provider_org_id ? soci::i_ok : soci::i_null;
-    long long provider = e.provider_org_id.value_or(0);
-    sql << kInsertChained, soci::use(row.occurred_at), soci::use(row.actor), soci::use(tenant, tenant_ind),
-        soci::use(provider, provider_ind), soci::use(row.action), soci::use(row.entity_type), soci::use(row.entity_id),
-        soci::use(row.request_id), soci::use(row.payload_digest), soci::use(row.chain_key), soci::use(seq),
-        soci::use(row.prev_hash), soci::use(row.row_hash);
-    sql << kSetHead, soci::use(row.row_hash), soci::use(row.chain_key);
+    db::query(sql, kInsertChained)
+        .bind(row.occurred_at).bind(row.actor).bind(e.tenant_id).bind(e.provider_org_id).bind(row.action).bind(row.entity_type)
+        .bind(row.entity_id).bind(row.request_id).bind(row.payload_digest).bind(row.chain_key).bind(row.seq).bind(row.prev_hash)
+        .bind(row.row_hash)
+        .run();
+    db::query(sql, kSetHead).bind(row.row_hash).bind(row.chain_key).run();
 }
 
 chain_contents read_chains(soci::session& sql, const std::string& chain_key,

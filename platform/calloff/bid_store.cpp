@@ -1,7 +1,7 @@
 // The SQL of bids.
 #include "calloff/bid_store.hpp"
 
-#include "db/binding.hpp"
+#include "db/query.hpp"
 #include "db/row_reader.hpp"
 
 #include <soci/soci.h>
@@ -13,6 +13,8 @@ constexpr const char* kBidSelect =
     "SELECT b.id, b.call_off_id, b.tenant_id, b.provider_org_id, p.name, b.hourly_rate_pence, b.hours_per_week, b.weekly_cost_pence, "
     "b.total_pence, b.earliest_start, b.notes, b.status, b.score, b.rank, b.submitted_at, b.updated_at "
     "FROM bids b JOIN provider_organisations p ON p.id = b.provider_org_id ";
+const std::string kBidById = std::string{kBidSelect} + "WHERE b.id = :id";
+const std::string kLiveBids = std::string{kBidSelect} + "WHERE b.call_off_id = :id AND b.status <> 'withdrawn' ORDER BY b.rank, b.id";
 constexpr const char* kCountLive = "SELECT count(*) FROM bids WHERE call_off_id = :id AND status <> 'withdrawn'";
 constexpr const char* kCountProviderLive =
     "SELECT count(*) FROM bids WHERE call_off_id = :c AND provider_org_id = :p AND status <> 'withdrawn'";
@@ -55,60 +57,45 @@ bid bid_from(const soci::row& r)
 
 std::optional<bid> load_bid(soci::session& sql, std::int64_t id)
 {
-    long long key = id;
-    soci::row r; // one round trip: see load_call_off
-    sql << kBidSelect << "WHERE b.id = :id", soci::use(key), soci::into(r);
-    if (!sql.got_data()) return std::nullopt;
-    return bid_from(r);
+    return db::query(sql, kBidById).bind(id).one(bid_from);
 }
 
 std::vector<bid> live_bids(soci::session& sql, std::int64_t call_off_id)
 {
-    long long key = call_off_id;
     std::vector<bid> out;
-    soci::rowset<soci::row> rows =
-        (sql.prepare << kBidSelect << "WHERE b.call_off_id = :id AND b.status <> 'withdrawn' ORDER BY b.rank, b.id", soci::use(key));
-    for (const auto& r : rows) out.push_back(bid_from(r));
+    db::query(sql, kLiveBids).bind(call_off_id).each([&](const soci::row& r) { out.push_back(bid_from(r)); });
     return out;
 }
 
 std::int64_t count_live_bids(soci::session& sql, std::int64_t call_off_id)
 {
-    long long key = call_off_id, n = 0;
-    sql << kCountLive, soci::use(key), soci::into(n);
-    return n;
+    return db::query(sql, kCountLive).bind(call_off_id).one_int().value_or(0);
 }
 
 bool has_live_bid(soci::session& sql, std::int64_t call_off_id, std::int64_t provider_org_id)
 {
-    long long call_off_key = call_off_id, provider = provider_org_id, n = 0;
-    sql << kCountProviderLive, soci::use(call_off_key), soci::use(provider), soci::into(n);
-    return n > 0;
+    return db::query(sql, kCountProviderLive).bind(call_off_id).bind(provider_org_id).one_int().value_or(0) > 0;
 }
 
 std::int64_t insert_bid(soci::session& sql, const bid& b)
 {
-    long long id = 0, call_off_key = b.call_off_id, tenant = b.tenant_id, provider = b.provider_org_id, total = b.total_pence;
-    db::nullable rate{b.hourly_rate_pence}, hours{b.hours_per_week}, weekly{b.weekly_cost_pence};
-    sql << kInsertBid, soci::use(call_off_key), soci::use(tenant), soci::use(provider), soci::use(rate.v, rate.i),
-        soci::use(hours.v, hours.i), soci::use(weekly.v, weekly.i), soci::use(total), soci::use(b.earliest_start), soci::use(b.notes),
-        soci::use(b.submitted_at), soci::use(b.submitted_at), soci::into(id);
-    return id;
+    db::query q(sql, kInsertBid);
+    q.bind(b.call_off_id).bind(b.tenant_id).bind(b.provider_org_id).bind(b.hourly_rate_pence).bind(b.hours_per_week)
+        .bind(b.weekly_cost_pence).bind(b.total_pence).bind(b.earliest_start).bind(b.notes).bind(b.submitted_at).bind(b.submitted_at);
+    return q.one_int().value();
 }
 
 void update_bid_offer(soci::session& sql, const bid& b)
 {
-    long long key = b.id, total = b.total_pence;
-    db::nullable rate{b.hourly_rate_pence}, hours{b.hours_per_week}, weekly{b.weekly_cost_pence};
-    sql << kUpdateOffer, soci::use(rate.v, rate.i), soci::use(hours.v, hours.i), soci::use(weekly.v, weekly.i), soci::use(total),
-        soci::use(b.earliest_start), soci::use(b.notes), soci::use(b.updated_at), soci::use(key);
+    db::query(sql, kUpdateOffer)
+        .bind(b.hourly_rate_pence).bind(b.hours_per_week).bind(b.weekly_cost_pence).bind(b.total_pence)
+        .bind(b.earliest_start).bind(b.notes).bind(b.updated_at).bind(b.id)
+        .run();
 }
 
 void set_bid_status(soci::session& sql, std::int64_t bid_id, bid_status status, const std::string& at)
 {
-    const std::string status_text{to_text(status)};
-    long long key = bid_id;
-    sql << kSetStatus, soci::use(status_text), soci::use(at), soci::use(key);
+    db::query(sql, kSetStatus).bind(to_text(status)).bind(at).bind(bid_id).run();
 }
 
 void set_bid_rank(soci::session& sql, std::int64_t bid_id, std::optional<double> score, std::int64_t rank)
@@ -124,10 +111,7 @@ void set_bid_rank(soci::session& sql, std::int64_t bid_id, std::optional<double>
 
 std::optional<std::int64_t> bid_provider(soci::session& sql, std::int64_t bid_id)
 {
-    long long key = bid_id, provider = 0;
-    sql << kProviderOf, soci::use(key), soci::into(provider);
-    if (!sql.got_data()) return std::nullopt;
-    return provider;
+    return db::query(sql, kProviderOf).bind(bid_id).one_int();
 }
 
 } // namespace dps::calloff::store

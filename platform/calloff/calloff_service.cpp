@@ -153,8 +153,8 @@ result<std::vector<call_off>> calloff_service::list(const acting& by)
 result<call_off> calloff_service::get(const acting& by, std::int64_t call_off_id)
 {
     return db_.read_value<call_off>(by.data_scope(), [&](soci::session& sql) -> result<call_off> {
-        auto c = load_call_off(sql, call_off_id);
-        if (!c || !visible_to(sql, *c, by)) return not_found("call-off");
+        auto c = load_visible_call_off(sql, call_off_id, by);
+        if (!c) return not_found("call-off");
         if (owns(by, *c)) {
             c->bids_received = count_live_bids(sql, c->id);
             c->negotiation_round = load_negotiation(sql, *c);
@@ -176,8 +176,8 @@ result<bid> calloff_service::submit_bid(const acting& by, std::int64_t call_off_
     if (in.notes.size() > 4000) return invalid("notes", "at most 4000 characters");
     const std::int64_t provider = *by.caller->provider_org_id;
     return db_.transact_value<bid>(by.data_scope(), [&](soci::session& sql) -> result<bid> {
-        auto c = load_call_off(sql, call_off_id);
-        if (!c || !visible_to(sql, *c, by)) return not_found("call-off");
+        auto c = load_visible_call_off(sql, call_off_id, by);
+        if (!c) return not_found("call-off");
         if (c->status != call_off_status::open) return conflict("illegal_transition", "cannot bid on a call-off that is " + as_string(c->status), as_string(c->status));
         const std::string at = format_timestamp(clock_.now());
         if (at >= c->bid_deadline) return conflict("deadline_passed", "the bid deadline " + c->bid_deadline + " has passed");
@@ -204,8 +204,8 @@ result<bid> calloff_service::amend_bid(const acting& by, std::int64_t bid_id, co
     return db_.transact_value<bid>(by.data_scope(), [&](soci::session& sql) -> result<bid> {
         auto b = load_bid(sql, bid_id);
         if (!b || b->provider_org_id != *by.caller->provider_org_id) return not_found("bid");
-        auto c = load_call_off(sql, b->call_off_id);
-        if (!c || !visible_to(sql, *c, by)) return not_found("call-off");
+        auto c = load_visible_call_off(sql, b->call_off_id, by);
+        if (!c) return not_found("call-off");
         const std::string at = format_timestamp(clock_.now());
         bid_action action = bid_action::amend;
         if (c->status == call_off_status::negotiating) {
@@ -235,8 +235,8 @@ result<bid> calloff_service::withdraw_bid(const acting& by, std::int64_t bid_id)
         auto b = load_bid(sql, bid_id);
         if (!b || b->provider_org_id != *by.caller->provider_org_id) return not_found("bid");
         // As for amending: a provider no longer admitted to the lot (suspended, removed) no longer acts on it.
-        auto c = load_call_off(sql, b->call_off_id);
-        if (!c || !visible_to(sql, *c, by)) return not_found("call-off");
+        auto c = load_visible_call_off(sql, b->call_off_id, by);
+        if (!c) return not_found("call-off");
         const std::string at = format_timestamp(clock_.now());
         if (c->status == call_off_status::negotiating) {
             if (auto open = in_round(load_negotiation(sql, c->id), b->id, at, "withdrawn"); !open) return open.err();

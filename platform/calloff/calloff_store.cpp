@@ -3,6 +3,7 @@
 
 #include "audit/audit_store.hpp"
 #include "db/binding.hpp"
+#include "db/query.hpp"
 #include "db/row_reader.hpp"
 
 #include <boost/json.hpp>
@@ -15,10 +16,18 @@
 namespace dps::calloff::store {
 namespace {
 
-constexpr const char* kCallOffSelect =
-    "SELECT c.id, c.dps_id, c.lot_id, c.lead_tenant_id, c.tenant_id, l.code, c.title, c.package, c.weights, c.starts_on, "
+#define DPS_CALL_OFF_COLUMNS                                                                                         \
+    "c.id, c.dps_id, c.lot_id, c.lead_tenant_id, c.tenant_id, l.code, c.title, c.package, c.weights, c.starts_on, "    \
     "c.duration_weeks, c.bid_deadline, c.status, c.published_at, c.created_at, c.updated_at "
-    "FROM call_offs c JOIN lots l ON l.id = c.lot_id ";
+constexpr const char* kCallOffSelect = "SELECT " DPS_CALL_OFF_COLUMNS "FROM call_offs c JOIN lots l ON l.id = c.lot_id ";
+// One call-off as a provider reads it, with whether the provider is admitted to its lot (kAdmitted's
+// test as a column): the hot read is one round trip, not two.
+constexpr const char* kCallOffForProvider =
+    "SELECT " DPS_CALL_OFF_COLUMNS ", (SELECT count(*) FROM applications a JOIN provider_organisations p "
+    "ON p.id = a.provider_org_id WHERE a.lot_id = c.lot_id AND a.provider_org_id = :p AND a.status = 'admitted' "
+    "AND p.status = 'active') AS admitted FROM call_offs c JOIN lots l ON l.id = c.lot_id WHERE c.id = :id";
+#undef DPS_CALL_OFF_COLUMNS
+const std::string kCallOffById = std::string{kCallOffSelect} + "WHERE c.id = :id";
 constexpr const char* kLockCallOff = "SELECT id FROM call_offs WHERE id = :id";
 constexpr const char* kLiveBidCounts =
     "SELECT call_off_id, count(*) FROM bids WHERE tenant_id = :t AND status <> 'withdrawn' GROUP BY call_off_id";
@@ -139,27 +148,20 @@ void lock_council(soci::session& sql, std::int64_t tenant_id, db::backend kind)
 
 std::vector<call_off> list_for_council(soci::session& sql, std::int64_t tenant_id)
 {
+    static const std::string council_list = std::string{kCallOffSelect} + "WHERE c.tenant_id = :t ORDER BY c.id";
     std::vector<call_off> out;
-    long long key = tenant_id;
-    {
-        soci::rowset<soci::row> rows = (sql.prepare << kCallOffSelect << "WHERE c.tenant_id = :t ORDER BY c.id", soci::use(key));
-        for (const auto& r : rows) out.push_back(call_off_from(r));
-    }
+    db::query(sql, council_list).bind(tenant_id).each([&](const soci::row& r) { out.push_back(call_off_from(r)); });
     std::map<std::int64_t, std::int64_t> counts;
-    {
-        soci::rowset<soci::row> rows = (sql.prepare << kLiveBidCounts, soci::use(key));
-        for (const auto& r : rows) counts[db::int_at(r, 0)] = db::int_at(r, 1);
-    }
+    db::query(sql, kLiveBidCounts).bind(tenant_id).each([&](const soci::row& r) { counts[db::int_at(r, 0)] = db::int_at(r, 1); });
     for (auto& c : out) c.bids_received = counts.count(c.id) ? counts[c.id] : 0;
     return out;
 }
 
 std::vector<call_off> list_for_provider(soci::session& sql, std::int64_t provider_org_id)
 {
+    static const std::string provider_list = std::string{kCallOffSelect} + kProviderMaySee;
     std::vector<call_off> out;
-    long long key = provider_org_id;
-    soci::rowset<soci::row> rows = (sql.prepare << kCallOffSelect << kProviderMaySee, soci::use(key));
-    for (const auto& r : rows) out.push_back(call_off_from(r));
+    db::query(sql, provider_list).bind(provider_org_id).each([&](const soci::row& r) { out.push_back(call_off_from(r)); });
     return out;
 }
 
@@ -173,11 +175,8 @@ std::optional<call_off> load_call_off(soci::session& sql, std::int64_t id, const
         sql << std::string{kLockCallOff} + lock, soci::use(key), soci::into(found, found_i);
         if (!sql.got_data()) return std::nullopt;
     }
-    // A one-time query into one row: one round trip (a rowset prepares, executes and deallocates).
-    soci::row r;
-    sql << kCallOffSelect << "WHERE c.id = :id", soci::use(key), soci::into(r);
-    if (!sql.got_data()) return std::nullopt;
-    return call_off_from(r);
+    // One round trip, prepared once per connection (db/query.hpp).
+    return db::query(sql, kCallOffById).bind(id).one(call_off_from);
 }
 
 std::int64_t insert_call_off(soci::session& sql, const call_off& c)
@@ -192,30 +191,37 @@ std::int64_t insert_call_off(soci::session& sql, const call_off& c)
 
 void set_published(soci::session& sql, std::int64_t call_off_id, const std::string& at)
 {
-    long long key = call_off_id;
-    sql << kSetPublished, soci::use(at), soci::use(key);
+    db::query(sql, kSetPublished).bind(at).bind(call_off_id).run();
 }
 
 std::optional<std::int64_t> call_off_tenant(soci::session& sql, std::int64_t call_off_id)
 {
-    long long key = call_off_id, tenant = 0;
-    sql << kTenantOf, soci::use(key), soci::into(tenant);
-    if (!sql.got_data()) return std::nullopt;
-    return tenant;
+    return db::query(sql, kTenantOf).bind(call_off_id).one_int();
 }
 
 bool partner_has_lot(soci::session& sql, std::int64_t lot_id, std::int64_t tenant_id)
 {
-    long long lot = lot_id, tenant = tenant_id, joined = 0;
-    sql << kPartnerHasLot, soci::use(lot), soci::use(tenant), soci::into(joined);
-    return joined > 0;
+    return db::query(sql, kPartnerHasLot).bind(lot_id).bind(tenant_id).one_int().value_or(0) > 0;
 }
 
 bool admitted(soci::session& sql, std::int64_t lot_id, std::int64_t provider_id)
 {
-    long long lot = lot_id, provider = provider_id, n = 0;
-    sql << kAdmitted, soci::use(lot), soci::use(provider), soci::into(n);
-    return n > 0;
+    return db::query(sql, kAdmitted).bind(lot_id).bind(provider_id).one_int().value_or(0) > 0;
+}
+
+std::optional<call_off> load_visible_call_off(soci::session& sql, std::int64_t id, const identity::acting& by)
+{
+    if (!by.caller || !by.caller->provider_org_id) {
+        auto c = load_call_off(sql, id);
+        if (!c || !visible_to(sql, *c, by)) return std::nullopt;
+        return c;
+    }
+    auto seen = db::query(sql, kCallOffForProvider).bind(*by.caller->provider_org_id).bind(id).one([](const soci::row& r) {
+        return std::pair{call_off_from(r), db::int_of(r, "admitted") > 0};
+    });
+    // visible_to's rule for a provider, with the admission read in the same statement.
+    if (!seen || seen->first.status == call_off_status::draft || !seen->second) return std::nullopt;
+    return std::move(seen->first);
 }
 
 bool visible_to(soci::session& sql, const call_off& c, const identity::acting& by)
@@ -324,13 +330,11 @@ std::vector<spot_purchase> list_spot_purchases(soci::session& sql, const spot_fi
 
 void record(soci::session& sql, const call_off& c, const new_decision& m, const identity::acting& by, const clock& now)
 {
-    long long call_off_key = c.id, tenant = c.tenant_id, entity = m.entity_id, provider_v = m.provider.value_or(0);
-    const std::string from_v = m.from ? m.from->text : std::string{}, reason_v = m.reason.value_or("");
-    soci::indicator provider_i = db::indicator(m.provider.has_value()), from_i = db::indicator(m.from.has_value()), reason_i = db::indicator(m.reason.has_value());
     const std::string actor = by.actor(), at = format_timestamp(now.now());
-    sql << kInsertDecision, soci::use(call_off_key), soci::use(tenant), soci::use(provider_v, provider_i), soci::use(m.entity_type),
-        soci::use(entity), soci::use(m.action.text), soci::use(from_v, from_i), soci::use(m.to.text), soci::use(reason_v, reason_i),
-        soci::use(actor), soci::use(at);
+    db::query(sql, kInsertDecision)
+        .bind(c.id).bind(c.tenant_id).bind(m.provider).bind(m.entity_type).bind(m.entity_id).bind(m.action.text)
+        .bind(m.from ? std::optional<std::string>{m.from->text} : std::nullopt).bind(m.to.text).bind(m.reason).bind(actor).bind(at)
+        .run();
     boost::json::object payload{{"action", m.action.text}, {"to", m.to.text}, {"call_off_id", c.id}};
     if (m.from) payload["from"] = m.from->text;
     if (m.reason) payload["reason"] = *m.reason;
@@ -356,8 +360,7 @@ void move_call_off(soci::session& sql, call_off& c, call_off_action action, call
 {
     const call_off_status from = c.status;
     const std::string at = format_timestamp(now.now()), to_text{as_string(to)};
-    long long key = c.id;
-    sql << kSetStatus, soci::use(to_text), soci::use(at), soci::use(key);
+    db::query(sql, kSetStatus).bind(to_text).bind(at).bind(c.id).run();
     c.status = to;
     c.updated_at = at;
     record(sql, c, new_decision{std::nullopt, "call_off", c.id, as_string(action), as_string(from), to_text, reason}, by, now);

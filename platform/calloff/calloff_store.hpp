@@ -40,6 +40,8 @@ bool partner_has_lot(soci::session& sql, std::int64_t lot_id, std::int64_t tenan
 bool admitted(soci::session& sql, std::int64_t lot_id, std::int64_t provider_id);
 // The council's or provider's view: the calling council, or an admitted provider once published.
 bool visible_to(soci::session& sql, const call_off& c, const identity::acting& by);
+// load_call_off then visible_to, in one statement for a provider: nothing when it is not visible.
+std::optional<call_off> load_visible_call_off(soci::session& sql, std::int64_t id, const identity::acting& by);
 
 // The call-off's negotiation round, if one was opened, with the shortlisted bids the caller may read.
 std::optional<negotiation> load_negotiation(soci::session& sql, std::int64_t call_off_id);

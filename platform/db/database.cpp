@@ -4,6 +4,7 @@
 
 #include "db/db_error.hpp"
 #include "db/dialect.hpp"
+#include "db/query.hpp"
 #include "log/logger.hpp"
 
 #include <soci/postgresql/soci-postgresql.h>
@@ -16,15 +17,26 @@ namespace dps::db {
 
 struct database::slot {
     std::unique_ptr<soci::session> session;
+    statement_cache statements; // after the session: destroyed (deallocated) while it is still open
 };
 
 // A borrowed slot: goes back to the pool on every path out, healthy unless marked otherwise.
 class database::lease {
 public:
-    lease(database& owner, std::unique_ptr<slot> s) : owner_(owner), slot_(std::move(s)) {}
+    // PostgreSQL connections keep their prepared statements (db/query.hpp); SQLite runs them one-time.
+    lease(database& owner, std::unique_ptr<slot> s)
+        : owner_(owner), slot_(std::move(s)),
+          current_(*slot_->session, owner.kind() == backend::postgresql ? &slot_->statements : nullptr)
+    {
+    }
     // Health is judged from errors seen (mark_broken), not by asking: SOCI's is_connected() on
     // PostgreSQL sends a query, a round trip on every request.
-    ~lease() { owner_.release(std::move(slot_), healthy_ && slot_ && slot_->session); }
+    ~lease()
+    {
+        const bool healthy = healthy_ && slot_ && slot_->session;
+        if (healthy) slot_->statements.drop_failed(); // outside the transaction now: each DEALLOCATE can run
+        owner_.release(std::move(slot_), healthy);
+    }
     lease(const lease&) = delete;
     lease& operator=(const lease&) = delete;
     soci::session& sql() { return *slot_->session; }
@@ -33,6 +45,7 @@ public:
 private:
     database& owner_;
     std::unique_ptr<slot> slot_;
+    statement_cache::current current_;
     bool healthy_ = true;
 };
 
@@ -218,9 +231,10 @@ status database::read(const scope& where, const std::function<status(soci::sessi
     return run(where, work, access::read_only);
 }
 
-status database::run(const scope& where, const std::function<status(soci::session&)>& work, access mode)
+status database::run(const scope& where, const std::function<status(soci::session&)>& work, access mode, unit shape)
 {
-    if (t_ambient && t_ambient->owner == this) return join(*t_ambient, where, work);
+    if (t_ambient && t_ambient->owner == this) return join(*t_ambient, shape == unit::transaction ? where : t_ambient->where, work);
+    const bool transaction = shape == unit::transaction;
     constexpr int attempts = 4;
     for (int attempt = 1;; ++attempt) {
         auto s = acquire();
@@ -246,14 +260,17 @@ status database::run(const scope& where, const std::function<status(soci::sessio
         try {
             // PostgreSQL runs BEGIN and the scope in one message: if the scope fails the transaction is open
             // and aborted, so roll it back (a ROLLBACK with none open is only a warning there).
-            began = url_.kind == backend::postgresql;
-            sql << begin_in_scope(url_.kind, where, mode);
-            began = true;
+            if (transaction) {
+                began = url_.kind == backend::postgresql;
+                sql << begin_in_scope(url_.kind, where, mode);
+                began = true;
+            }
             at = phase::working;
-            t_ambient = &mine;
+            if (transaction) t_ambient = &mine;
             status out = work(sql);
             t_ambient = nullptr;
             if (mine.doomed) std::rethrow_exception(mine.doomed); // a joined step failed and someone swallowed it
+            if (!transaction) return out; // autocommit: the statement was its own transaction
             at = phase::committing;
             if (out) sql << "COMMIT";
             else sql << "ROLLBACK";
@@ -272,7 +289,8 @@ status database::run(const scope& where, const std::function<status(soci::sessio
                                   e.what());
             }
             // A pooled connection found dead before any work ran: nothing happened, so try a fresh one.
-            const bool retry_fresh = connection_lost && at == phase::starting && attempt < attempts;
+            // So may a single read statement, wherever it was lost: running it again changes nothing.
+            const bool retry_fresh = connection_lost && (at == phase::starting || !transaction) && attempt < attempts;
             const bool retry_conflict = classify(e) == failure_class::retryable && attempt < attempts;
             if (retry_fresh || retry_conflict) {
                 {

@@ -54,6 +54,16 @@ public:
         return value_of<T>(where, work, access::read_write);
     }
 
+    // Runs work that is one read statement, outside any transaction (autocommit) and outside any
+    // scope: for a lookup that sets its own scope for itself, as the token lookup does (schema/V013),
+    // one round trip where a unit costs three. A pooled connection found dead is replaced and the read
+    // run again (a read done twice changes nothing). Inside another unit it joins that unit.
+    template <class T>
+    result<T> read_statement_value(const std::function<result<T>(soci::session&)>& work)
+    {
+        return value_of<T>(scope::platform(), work, access::read_only, unit::single_statement);
+    }
+
     // Runs work on a session outside a transaction and outside any scope: only for tables without
     // tenant rows (schema_migrations); row-level security hides every tenant row here.
     status with_session(const std::function<status(soci::session&)>& work);
@@ -72,16 +82,19 @@ public:
     struct ambient;
 
 private:
-    status run(const scope& where, const std::function<status(soci::session&)>& work, access mode);
+    enum class unit { transaction, single_statement };
+    status run(const scope& where, const std::function<status(soci::session&)>& work, access mode,
+               unit shape = unit::transaction);
     template <class T>
-    result<T> value_of(const scope& where, const std::function<result<T>(soci::session&)>& work, access mode)
+    result<T> value_of(const scope& where, const std::function<result<T>(soci::session&)>& work, access mode,
+                       unit shape = unit::transaction)
     {
         std::optional<result<T>> out;
         status s = run(where, [&](soci::session& sql) -> status {
             out.emplace(work(sql));
             if (!out->ok()) return out->err();
             return ok_status();
-        }, mode);
+        }, mode, shape);
         if (!s) return s.err();
         return std::move(*out);
     }

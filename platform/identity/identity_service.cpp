@@ -374,8 +374,9 @@ result<auth::principal> identity_service::authenticate(const std::string& secret
     if (!auth::looks_like_token(secret)) return make_error(error_kind::unauthorized, "invalid_token", "the token is malformed");
     const auto hash = auth::token_hash(secret);
     const auto now = format_timestamp(clock_.now());
-    auto found = db_.read_value<std::optional<auth::principal>>(
-        db::scope::platform(), [&](soci::session& sql) -> result<std::optional<auth::principal>> {
+    // One statement, no transaction: the lookup scopes itself (schema/V013).
+    auto found = db_.read_statement_value<std::optional<auth::principal>>(
+        [&](soci::session& sql) -> result<std::optional<auth::principal>> {
             return store::principal_for_token(sql, db_.kind(), hash, now);
         });
     if (!found) return found.err();

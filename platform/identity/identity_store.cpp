@@ -2,6 +2,7 @@
 #include "identity/identity_store.hpp"
 
 #include "db/dialect.hpp"
+#include "db/query.hpp"
 #include "db/row_reader.hpp"
 
 #include <boost/json.hpp>
@@ -280,30 +281,27 @@ int revoke_tokens_with_label(soci::session& sql, std::int64_t user_id, const std
     return static_cast<int>(st.get_affected_rows());
 }
 
-// The token lookup with the user's grants as one JSON column: built once per dialect.
+// The token lookup with the user's grants as one JSON column. On PostgreSQL the function of
+// schema/V013, which scopes itself (one autocommit statement); on SQLite the same query inline.
+constexpr const char* kPrincipalForTokenPostgresql = "SELECT * FROM dps_principal_for_token(:hash, :now)";
 static const std::string& principal_query(db::backend kind)
 {
-    static const auto build = [](db::backend k) {
-        return "SELECT u.id, u.kind, u.tenant_id, u.provider_org_id, u.email, u.display_name, t.id, t.kind, t.expires_at, "
-               "(SELECT " + db::json_array_agg(k, "g.id, g.role, g.authority", "g.id") +
-               " FROM (SELECT id, role, authority, user_id FROM role_grants ORDER BY id) g WHERE g.user_id = u.id) "
-               "FROM api_tokens t JOIN users u ON u.id = t.user_id "
-               "LEFT JOIN tenants tn ON tn.id = u.tenant_id "
-               "LEFT JOIN provider_organisations po ON po.id = u.provider_org_id "
-               "WHERE t.token_hash = :hash AND t.revoked_at IS NULL AND t.expires_at > :now AND u.status = 'active' "
-               "AND (tn.id IS NULL OR tn.status = 'active') AND (po.id IS NULL OR po.status = 'active')";
-    };
-    static const std::string postgresql = build(db::backend::postgresql), sqlite = build(db::backend::sqlite);
+    static const std::string sqlite =
+        "SELECT u.id, u.kind, u.tenant_id, u.provider_org_id, u.email, u.display_name, t.id, t.kind, t.expires_at, "
+        "(SELECT " + db::json_array_agg(db::backend::sqlite, "g.id, g.role, g.authority", "g.id") +
+        " FROM (SELECT id, role, authority, user_id FROM role_grants ORDER BY id) g WHERE g.user_id = u.id) "
+        "FROM api_tokens t JOIN users u ON u.id = t.user_id "
+        "LEFT JOIN tenants tn ON tn.id = u.tenant_id "
+        "LEFT JOIN provider_organisations po ON po.id = u.provider_org_id "
+        "WHERE t.token_hash = :hash AND t.revoked_at IS NULL AND t.expires_at > :now AND u.status = 'active' "
+        "AND (tn.id IS NULL OR tn.status = 'active') AND (po.id IS NULL OR po.status = 'active')";
+    static const std::string postgresql = kPrincipalForTokenPostgresql;
     return kind == db::backend::postgresql ? postgresql : sqlite;
 }
 
-std::optional<auth::principal> principal_for_token(soci::session& sql, db::backend kind, const std::string& hash, const std::string& now)
+// Beside principal_query: its row, by position (the two dialects name the columns differently).
+static auth::principal principal_from(const soci::row& r)
 {
-    // Every request runs this: one one-time query (a rowset would prepare, execute and deallocate,
-    // and the grants would be a second query).
-    soci::row r;
-    sql << principal_query(kind), soci::use(hash), soci::use(now), soci::into(r);
-    if (!sql.got_data()) return std::nullopt;
     auth::principal found;
     found.user_id = int_at(r, 0);
     found.kind = kind_from(text_at(r, 1));
@@ -322,6 +320,13 @@ std::optional<auth::principal> principal_for_token(soci::session& sql, db::backe
                                    row.at(2).is_string() ? std::string{row.at(2).as_string()} : std::string{}});
     }
     return found;
+}
+
+std::optional<auth::principal> principal_for_token(soci::session& sql, db::backend kind, const std::string& hash, const std::string& now)
+{
+    // Every request runs this: one statement, outside a transaction, prepared once per connection
+    // (the grants come in the same row, as one JSON column).
+    return db::query(sql, principal_query(kind)).bind(hash).bind(now).one(principal_from);
 }
 
 std::optional<login_state> find_login(soci::session& sql, const std::string& email)
