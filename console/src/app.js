@@ -141,12 +141,23 @@ async function home() {
     el("p", { class: "govuk-body" }, el("a", { class: "govuk-link", href: "#/call-offs" }, "Call-offs you can see")));
 }
 
-async function callOffs() {
-  const list = await api("GET", "/v1/call-offs");
-  if (!list.items.length) return show("Call-offs", el("p", { class: "govuk-body" }, "There are no call-offs you can see yet."));
-  show("Call-offs", table(`${list.items.length} call-off${list.items.length === 1 ? "" : "s"}`, ["Title", "Lot", "Status", "Bid deadline"],
+// One page of the API's keyset pages (limit 100): "Next page" follows next_after, "First page" goes back.
+async function callOffs(query) {
+  const after = /^[1-9][0-9]{0,17}$/.test(query.get("after") || "") ? query.get("after") : "";
+  const list = await api("GET", "/v1/call-offs" + (after ? `?after=${after}` : ""));
+  if (!list.items.length && !after) return show("Call-offs", el("p", { class: "govuk-body" }, "There are no call-offs you can see yet."));
+  const links = [];
+  if (after) links.push(el("div", { class: "govuk-pagination__prev" },
+    el("a", { class: "govuk-link govuk-pagination__link", href: "#/call-offs", rel: "prev" },
+      el("span", { class: "govuk-pagination__link-title" }, "First page"))));
+  if (list.next_after) links.push(el("div", { class: "govuk-pagination__next" },
+    el("a", { class: "govuk-link govuk-pagination__link", href: `#/call-offs?after=${list.next_after}`, rel: "next" },
+      el("span", { class: "govuk-pagination__link-title" }, "Next page"))));
+  show("Call-offs", table(`${list.items.length} call-off${list.items.length === 1 ? "" : "s"}${list.next_after || after ? " on this page" : ""}`,
+    ["Title", "Lot", "Status", "Bid deadline"],
     list.items.map((c) => [el("a", { class: "govuk-link", href: `#/call-offs/${c.id}` }, c.title), c.lot_code,
-      el("strong", { class: "govuk-tag" }, c.status), el("span", { class: "app-nowrap" }, c.bid_deadline)])));
+      el("strong", { class: "govuk-tag" }, c.status), el("span", { class: "app-nowrap" }, c.bid_deadline)])),
+    links.length ? el("nav", { class: "govuk-pagination", "aria-label": "Pages of call-offs" }, ...links) : "");
 }
 
 // "24.50" -> 2450; anything else (a third decimal, a sign, letters) -> null. Money is whole pence.
@@ -271,7 +282,7 @@ async function route() {
   const parts = path.split("/").filter(Boolean);
   try {
     if (parts.length === 0) return await home();
-    if (parts[0] === "call-offs" && parts.length === 1) return await callOffs();
+    if (parts[0] === "call-offs" && parts.length === 1) return await callOffs(query);
     if (parts[0] === "call-offs" && parts.length === 2) return await callOff(parts[1]);
     if (parts[0] === "reports" && parts[1] === "dps-vs-spot") return await dpsVsSpot(query);
     show("Page not found", el("p", { class: "govuk-body" }, "There is no such page. ", el("a", { class: "govuk-link", href: "#/" }, "Go to the start")));

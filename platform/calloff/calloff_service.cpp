@@ -141,12 +141,12 @@ result<call_off> calloff_service::publish(const acting& by, std::int64_t call_of
     });
 }
 
-result<std::vector<call_off>> calloff_service::list(const acting& by)
+result<page<call_off>> calloff_service::list(const acting& by, const page_request& asked)
 {
     if (!by.council() && !by.provider()) return forbidden("call-offs belong to councils and their providers");
-    return db_.read_value<std::vector<call_off>>(by.data_scope(), [&](soci::session& sql) -> result<std::vector<call_off>> {
-        if (by.council()) return list_for_council(sql, *by.caller->tenant_id);
-        return list_for_provider(sql, *by.caller->provider_org_id);
+    return db_.read_value<page<call_off>>(by.data_scope(), [&](soci::session& sql) -> result<page<call_off>> {
+        if (by.council()) return list_for_council(sql, *by.caller->tenant_id, asked);
+        return list_for_provider(sql, *by.caller->provider_org_id, asked);
     });
 }
 

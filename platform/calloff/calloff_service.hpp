@@ -5,6 +5,8 @@
 // call_off_decisions and the audit log, in the same transaction as the change.
 #pragma once
 
+#include "core/paging.hpp"
+
 #include "calloff/calloff_records.hpp"
 #include "core/clock.hpp"
 #include "core/result.hpp"
@@ -51,7 +53,8 @@ public:
 
     result<call_off> create(const identity::acting& by, std::int64_t dps_id, const new_call_off& input);
     result<call_off> publish(const identity::acting& by, std::int64_t call_off_id);
-    result<std::vector<call_off>> list(const identity::acting& by);
+    // A page of the council's own call-offs, or of the open ones a provider may bid on, in id order.
+    result<page<call_off>> list(const identity::acting& by, const page_request& asked);
     result<call_off> get(const identity::acting& by, std::int64_t call_off_id);
 
     result<bid> submit_bid(const identity::acting& by, std::int64_t call_off_id, const bid_input& input);

@@ -29,12 +29,16 @@ constexpr const char* kCallOffForProvider =
 #undef DPS_CALL_OFF_COLUMNS
 const std::string kCallOffById = std::string{kCallOffSelect} + "WHERE c.id = :id";
 constexpr const char* kLockCallOff = "SELECT id FROM call_offs WHERE id = :id";
+// A page's live bid counts: the council's bids on the call-offs from the page's first id to its last.
 constexpr const char* kLiveBidCounts =
-    "SELECT call_off_id, count(*) FROM bids WHERE tenant_id = :t AND status <> 'withdrawn' GROUP BY call_off_id";
-constexpr const char* kProviderMaySee =
-    "WHERE c.status <> 'draft' AND EXISTS (SELECT 1 FROM applications a JOIN provider_organisations p "
+    "SELECT call_off_id, count(*) FROM bids WHERE tenant_id = :t AND call_off_id >= :first AND call_off_id <= :last "
+    "AND status <> 'withdrawn' GROUP BY call_off_id";
+// Keyset pages (core/paging.hpp): after an id, in id order, one row more than the page.
+constexpr const char* kCouncilPage = "WHERE c.tenant_id = :t AND c.id > :after ORDER BY c.id LIMIT :n";
+constexpr const char* kProviderPage =
+    "WHERE c.status <> 'draft' AND c.id > :after AND EXISTS (SELECT 1 FROM applications a JOIN provider_organisations p "
     "ON p.id = a.provider_org_id WHERE a.lot_id = c.lot_id AND a.provider_org_id = :v AND a.status = 'admitted' "
-    "AND p.status = 'active') ORDER BY c.id";
+    "AND p.status = 'active') ORDER BY c.id LIMIT :n";
 constexpr const char* kInsertCallOff =
     "INSERT INTO call_offs (dps_id, lot_id, lead_tenant_id, tenant_id, title, package, starts_on, duration_weeks, bid_deadline, "
     "weights, status, created_at, updated_at) VALUES (:d, :l, :lead, :t, :title, :p, :s, :w, :deadline, :weights, 'draft', :at, :at2) "
@@ -146,23 +150,31 @@ void lock_council(soci::session& sql, std::int64_t tenant_id, db::backend kind)
     sql << std::string{kLockTenant} + lock_rows(kind), soci::use(tenant), soci::into(locked);
 }
 
-std::vector<call_off> list_for_council(soci::session& sql, std::int64_t tenant_id)
+page<call_off> list_for_council(soci::session& sql, std::int64_t tenant_id, const page_request& asked)
 {
-    static const std::string council_list = std::string{kCallOffSelect} + "WHERE c.tenant_id = :t ORDER BY c.id";
-    std::vector<call_off> out;
-    db::query(sql, council_list).bind(tenant_id).each([&](const soci::row& r) { out.push_back(call_off_from(r)); });
+    static const std::string council_page = std::string{kCallOffSelect} + kCouncilPage;
+    std::vector<call_off> rows;
+    db::query(sql, council_page).bind(tenant_id).bind(asked.after_id()).bind(asked.rows_to_read()).each([&](const soci::row& r) {
+        rows.push_back(call_off_from(r));
+    });
+    auto out = to_page(std::move(rows), asked);
+    if (out.items.empty()) return out;
     std::map<std::int64_t, std::int64_t> counts;
-    db::query(sql, kLiveBidCounts).bind(tenant_id).each([&](const soci::row& r) { counts[db::int_at(r, 0)] = db::int_at(r, 1); });
-    for (auto& c : out) c.bids_received = counts.count(c.id) ? counts[c.id] : 0;
+    db::query(sql, kLiveBidCounts).bind(tenant_id).bind(out.items.front().id).bind(out.items.back().id).each([&](const soci::row& r) {
+        counts[db::int_at(r, 0)] = db::int_at(r, 1);
+    });
+    for (auto& c : out.items) c.bids_received = counts.count(c.id) ? counts[c.id] : 0;
     return out;
 }
 
-std::vector<call_off> list_for_provider(soci::session& sql, std::int64_t provider_org_id)
+page<call_off> list_for_provider(soci::session& sql, std::int64_t provider_org_id, const page_request& asked)
 {
-    static const std::string provider_list = std::string{kCallOffSelect} + kProviderMaySee;
-    std::vector<call_off> out;
-    db::query(sql, provider_list).bind(provider_org_id).each([&](const soci::row& r) { out.push_back(call_off_from(r)); });
-    return out;
+    static const std::string provider_page = std::string{kCallOffSelect} + kProviderPage;
+    std::vector<call_off> rows;
+    db::query(sql, provider_page).bind(asked.after_id()).bind(provider_org_id).bind(asked.rows_to_read()).each([&](const soci::row& r) {
+        rows.push_back(call_off_from(r));
+    });
+    return to_page(std::move(rows), asked);
 }
 
 std::optional<call_off> load_call_off(soci::session& sql, std::int64_t id, const char* lock)

@@ -4,6 +4,8 @@
 // contracts have stores of their own beside this one; the rules are in the services.
 #pragma once
 
+#include "core/paging.hpp"
+
 #include "calloff/calloff_records.hpp"
 #include "core/clock.hpp"
 #include "db/database_url.hpp"
@@ -26,8 +28,9 @@ void lock_council(soci::session& sql, std::int64_t tenant_id, db::backend kind);
 std::optional<call_off> load_call_off(soci::session& sql, std::int64_t id, const char* lock = "");
 // A council's own call-offs (with their live bid counts), or those a provider may see: one query
 // each, not one per call-off (a provider's list is the hot read path).
-std::vector<call_off> list_for_council(soci::session& sql, std::int64_t tenant_id);
-std::vector<call_off> list_for_provider(soci::session& sql, std::int64_t provider_org_id);
+// A page of the council's own call-offs (with live bid counts), or of those a provider may see.
+page<call_off> list_for_council(soci::session& sql, std::int64_t tenant_id, const page_request& asked);
+page<call_off> list_for_provider(soci::session& sql, std::int64_t provider_org_id, const page_request& asked);
 // A draft: dps, lot, lead and calling tenant, title, package, start, weeks, deadline, weights, created_at.
 std::int64_t insert_call_off(soci::session& sql, const call_off& c);
 void set_published(soci::session& sql, std::int64_t call_off_id, const std::string& at);

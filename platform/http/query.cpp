@@ -52,6 +52,18 @@ result<std::optional<std::int64_t>> query_params::integer(std::string_view name,
     return std::optional<std::int64_t>{n};
 }
 
+result<page_request> query_params::page() const
+{
+    page_request asked;
+    auto limit = integer("limit", 1, page_request::kMaxLimit);
+    if (!limit) return limit.err();
+    if (*limit) asked.limit = **limit;
+    auto after = id("after");
+    if (!after) return after.err();
+    asked.after = *after;
+    return asked;
+}
+
 result<std::optional<std::int64_t>> query_params::id(std::string_view name) const
 {
     return integer(name, 1, std::numeric_limits<std::int64_t>::max());

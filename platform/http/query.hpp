@@ -3,6 +3,7 @@
 // 400 naming the parameter, so a misspelt filter never silently widens an answer.
 #pragma once
 
+#include "core/paging.hpp"
 #include "core/result.hpp"
 
 #include <cstdint>
@@ -25,6 +26,9 @@ public:
     result<std::optional<std::int64_t>> id(std::string_view name) const;
     // An integer in [min, max] (financial_year=2025).
     result<std::optional<std::int64_t>> integer(std::string_view name, std::int64_t min, std::int64_t max) const;
+
+    // limit (1 to page_request::kMaxLimit, default kDefaultLimit) and after (an id): 400 naming either.
+    result<page_request> page() const;
 
 private:
     std::map<std::string, std::string, std::less<>> values_;

@@ -2,6 +2,7 @@
 // to_json (found by argument-dependent lookup in the value's namespace) or the error envelope.
 #pragma once
 
+#include "core/paging.hpp"
 #include "core/result.hpp"
 #include "http/json_input.hpp"
 #include "http/json_io.hpp"
@@ -28,6 +29,18 @@ response reply_list(const request& req, const result<std::vector<T>>& r, int sta
     boost::json::array items;
     for (const auto& item : *r) items.push_back(to_json(item));
     return json_response(status, boost::json::object{{"items", std::move(items)}});
+}
+
+// {"items": [...], "next_after": id or null}: pass next_after as ?after= for the next page.
+template <class T>
+response reply_page(const request& req, const result<page<T>>& r)
+{
+    if (!r) return error_response(r.err(), req.request_id);
+    boost::json::array items;
+    for (const auto& item : r->items) items.push_back(to_json(item));
+    boost::json::value next = nullptr;
+    if (r->next_after) next = *r->next_after;
+    return json_response(200, boost::json::object{{"items", std::move(items)}, {"next_after", std::move(next)}});
 }
 
 inline response no_content(const request& req, const status& s)
