@@ -224,12 +224,13 @@ result<award> award_service::get(const acting& by, std::int64_t award_id)
     });
 }
 
-result<std::vector<contract>> award_service::contracts(const acting& by)
+result<page<contract>> award_service::contracts(const acting& by, const page_request& asked)
 {
     if (!by.caller || (!by.caller->tenant_id && !by.caller->provider_org_id)) return forbidden("contracts belong to councils and providers");
     if (auto s = changes_->settle(); !s) return s.err();
-    return db_.read_value<std::vector<contract>>(by.data_scope(), [&](soci::session& sql) -> result<std::vector<contract>> {
-        return by.council() ? contracts_of_council(sql, *by.caller->tenant_id) : contracts_of_provider(sql, *by.caller->provider_org_id);
+    return db_.read_value<page<contract>>(by.data_scope(), [&](soci::session& sql) -> result<page<contract>> {
+        return by.council() ? contracts_of_council(sql, *by.caller->tenant_id, asked)
+                            : contracts_of_provider(sql, *by.caller->provider_org_id, asked);
     });
 }
 

@@ -5,6 +5,8 @@
 // live award per call-off (a unique index and a row lock), whoever presses award at once.
 #pragma once
 
+#include "core/paging.hpp"
+
 #include "calloff/calloff_records.hpp"
 #include "core/clock.hpp"
 #include "core/result.hpp"
@@ -40,7 +42,8 @@ public:
                          const std::optional<std::string>& comment);
     result<award> get(const identity::acting& by, std::int64_t award_id);
 
-    result<std::vector<contract>> contracts(const identity::acting& by);
+    // A keyset page of the council's or the provider's contracts.
+    result<page<contract>> contracts(const identity::acting& by, const page_request& asked);
     result<contract> get_contract(const identity::acting& by, std::int64_t contract_id);
 
     result<std::optional<auth::owner>> award_owner(std::int64_t award_id, const db::scope& as);

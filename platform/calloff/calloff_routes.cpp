@@ -184,12 +184,9 @@ response calloff_handlers::create_call_off(request& req, const principal& p)
     });
 }
 
-// Keyset pages: limit (1 to 500, default 100) and after (the next_after of the page before).
 response calloff_handlers::list_call_offs(request& req, const principal& p)
 {
-    auto q = http::query_params::parse(req.query, {"limit", "after"});
-    if (!q) return http::error_response(q.err(), req.request_id);
-    auto asked = q->page();
+    auto asked = http::page_of(req.query); // limit (1 to 500, default 100) and after
     if (!asked) return http::error_response(asked.err(), req.request_id);
     return http::reply_page(req, calloffs_.list(by(req, p), *asked));
 }
@@ -315,7 +312,12 @@ response calloff_handlers::decide_award(request& req, const principal& p)
     });
 }
 
-response calloff_handlers::list_contracts(request& req, const principal& p) { return reply_list(req, awards_.contracts(by(req, p))); }
+response calloff_handlers::list_contracts(request& req, const principal& p)
+{
+    auto asked = http::page_of(req.query); // limit (1 to 500, default 100) and after
+    if (!asked) return http::error_response(asked.err(), req.request_id);
+    return http::reply_page(req, awards_.contracts(by(req, p), *asked));
+}
 
 response calloff_handlers::get_contract(request& req, const principal& p)
 {

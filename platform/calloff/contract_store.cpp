@@ -2,6 +2,7 @@
 #include "calloff/contract_store.hpp"
 
 #include "db/binding.hpp"
+#include "db/query.hpp"
 #include "db/row_reader.hpp"
 
 #include <soci/soci.h>
@@ -106,13 +107,14 @@ contract_change change_from(const soci::row& r)
     return c;
 }
 
-std::vector<contract> contracts_where(soci::session& sql, const char* where, std::int64_t id)
+// A keyset page (core/paging.hpp): `where` names the owner as :v, then the page's id bound and limit.
+page<contract> contracts_page(soci::session& sql, const std::string& where, std::int64_t owner, const page_request& asked)
 {
-    long long key = id;
-    std::vector<contract> out;
-    soci::rowset<soci::row> rows = (sql.prepare << kContractSelect << where, soci::use(key));
-    for (const auto& r : rows) out.push_back(contract_from(r));
-    return out;
+    std::vector<contract> rows;
+    db::query(sql, where).bind(owner).bind(asked.after_id()).bind(asked.rows_to_read()).each([&](const soci::row& r) {
+        rows.push_back(contract_from(r));
+    });
+    return to_page(std::move(rows), asked);
 }
 
 } // namespace
@@ -136,14 +138,17 @@ std::optional<contract> load_contract(soci::session& sql, std::int64_t id, const
     return load_contract(sql, id);
 }
 
-std::vector<contract> contracts_of_council(soci::session& sql, std::int64_t tenant_id)
+page<contract> contracts_of_council(soci::session& sql, std::int64_t tenant_id, const page_request& asked)
 {
-    return contracts_where(sql, "WHERE c.tenant_id = :v ORDER BY c.id", tenant_id);
+    static const std::string council_page = std::string{kContractSelect} + "WHERE c.tenant_id = :v AND c.id > :after ORDER BY c.id LIMIT :n";
+    return contracts_page(sql, council_page, tenant_id, asked);
 }
 
-std::vector<contract> contracts_of_provider(soci::session& sql, std::int64_t provider_org_id)
+page<contract> contracts_of_provider(soci::session& sql, std::int64_t provider_org_id, const page_request& asked)
 {
-    return contracts_where(sql, "WHERE c.provider_org_id = :v ORDER BY c.id", provider_org_id);
+    static const std::string provider_page =
+        std::string{kContractSelect} + "WHERE c.provider_org_id = :v AND c.id > :after ORDER BY c.id LIMIT :n";
+    return contracts_page(sql, provider_page, provider_org_id, asked);
 }
 
 std::vector<std::int64_t> contracts_past_end(soci::session& sql, const std::string& today)

@@ -2,6 +2,8 @@
 // the committed spend that spend authorities are checked against.
 #pragma once
 
+#include "core/paging.hpp"
+
 #include "calloff/calloff_records.hpp"
 #include "calloff/contract_terms.hpp"
 
@@ -19,8 +21,9 @@ std::optional<contract> load_contract(soci::session& sql, std::int64_t id);
 // The same, holding the contract's row until commit when `lock` is lock_rows(kind).
 std::optional<contract> load_contract(soci::session& sql, std::int64_t id, const char* lock);
 // A council's contracts, or a provider's, by id: one query.
-std::vector<contract> contracts_of_council(soci::session& sql, std::int64_t tenant_id);
-std::vector<contract> contracts_of_provider(soci::session& sql, std::int64_t provider_org_id);
+// A keyset page of the council's or the provider's contracts, in id order.
+page<contract> contracts_of_council(soci::session& sql, std::int64_t tenant_id, const page_request& asked);
+page<contract> contracts_of_provider(soci::session& sql, std::int64_t provider_org_id, const page_request& asked);
 // Active contracts whose end date is before `today`: the platform ends them.
 std::vector<std::int64_t> contracts_past_end(soci::session& sql, const std::string& today);
 // An active contract from an approved award: call-off, award, DPS, lot, parties, terms, dates, value.

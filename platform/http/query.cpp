@@ -64,6 +64,13 @@ result<page_request> query_params::page() const
     return asked;
 }
 
+result<page_request> page_of(std::string_view query)
+{
+    auto q = query_params::parse(query, {"limit", "after"});
+    if (!q) return q.err();
+    return q->page();
+}
+
 result<std::optional<std::int64_t>> query_params::id(std::string_view name) const
 {
     return integer(name, 1, std::numeric_limits<std::int64_t>::max());

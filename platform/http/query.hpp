@@ -34,6 +34,9 @@ private:
     std::map<std::string, std::string, std::less<>> values_;
 };
 
+// A list route's keyset page: the query string holds limit and after only (query_params::page).
+result<page_request> page_of(std::string_view query);
+
 // 400 invalid_parameter: "<why>", the detail naming the parameter.
 error invalid_parameter(std::string_view name, const std::string& why);
 

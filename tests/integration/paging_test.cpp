@@ -10,6 +10,7 @@
 #include <vector>
 
 using namespace dps;
+using namespace std::chrono;
 
 namespace {
 
@@ -82,4 +83,44 @@ TEST_F(paging, ALimitOutOfBoundsOrAnUnknownParameterIsA400NamingIt)
     }
     EXPECT_EQ(call("newham:commissioner", "GET", "/v1/call-offs?limit=500").status, 200);
     EXPECT_EQ(call("newham:commissioner", "GET", "/v1/call-offs?limit=1&after=99999").status, 200);
+}
+
+namespace {
+class paging_contracts : public test::calloff_contracts_fixture {};
+} // namespace
+
+TEST_F(paging_contracts, TheCouncilsContractsComeInKeysetPagesToo)
+{
+    // Three call-offs bid on before the deadline, then each awarded and approved into a contract.
+    const auto dps_id = open_dps("haringey", "2024-02-01", "2029-01-31");
+    admit("haringey", "riverside", dps_id, "lot2");
+    std::vector<std::int64_t> call_offs, made;
+    for (int i = 0; i < 3; ++i) {
+        call_offs.push_back(published("haringey", dps_id, "lot2", hourly_package("2024-05-01", 10, 12), "2024-03-20T12:00:00Z"));
+        ASSERT_EQ(call("riverside", "POST", co(call_offs.back(), "/bids"),
+                       {{"hourly_rate_pence", 2500}, {"hours_per_week", 10}, {"earliest_start", "2024-05-01"}}).status, 201);
+    }
+    move_to(year{2024} / March / 21);
+    for (const auto id : call_offs) {
+        ASSERT_EQ(call("haringey:commissioner", "POST", co(id, "/evaluation")).status, 200);
+        auto a = call("haringey:commissioner", "POST", co(id, "/award"), boost::json::object{});
+        ASSERT_EQ(a.status, 201) << a.body;
+        const std::string authority{a.json().at("approvals").at(0).at("authority").as_string()};
+        auto approved = call("haringey:" + authority, "POST", approvals(a), {{"decision", "approve"}});
+        ASSERT_EQ(approved.status, 200) << approved.body;
+        made.push_back(approved.json().at("contract_id").as_int64());
+    }
+    auto first = call("haringey:commissioner", "GET", "/v1/contracts?limit=2");
+    ASSERT_EQ(first.status, 200) << first.body;
+    const auto page1 = first.json().as_object();
+    ASSERT_EQ(page1.at("items").as_array().size(), 2u);
+    EXPECT_EQ(page1.at("items").as_array().at(0).at("id").as_int64(), made[0]);
+    ASSERT_FALSE(page1.at("next_after").is_null());
+    auto second = call("haringey:commissioner", "GET", "/v1/contracts?limit=2&after=" + std::to_string(page1.at("next_after").as_int64()));
+    const auto page2 = second.json().as_object();
+    ASSERT_EQ(page2.at("items").as_array().size(), 1u);
+    EXPECT_EQ(page2.at("items").as_array().at(0).at("id").as_int64(), made[2]);
+    EXPECT_TRUE(page2.at("next_after").is_null());
+    EXPECT_EQ(call("haringey:commissioner", "GET", "/v1/contracts?limit=501").status, 400);
+    EXPECT_EQ(call("haringey:commissioner", "GET", "/v1/contracts?status=active").status, 400) << "no such filter: named, not ignored";
 }
