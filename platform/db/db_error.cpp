@@ -18,6 +18,10 @@ failure_class classify(const soci::soci_error& e)
         if (state == "23503") return failure_class::foreign_key_violation;
         if (state == "23514" || state == "23502") return failure_class::check_violation;
         if (state == "40001" || state == "40P01") return failure_class::retryable;
+        // A statement kept by db::query whose table changed shape under it (a migration while dpsd
+        // runs): db::query sets it aside on the throw, so running the unit again prepares it afresh.
+        if (state == "0A000" && std::string{e.what()}.find("cached plan must not change result type") != std::string::npos)
+            return failure_class::retryable;
         if (state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" || state == "57P03" || state == "53300")
             return failure_class::connection_lost;
     }

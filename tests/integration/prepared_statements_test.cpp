@@ -5,6 +5,7 @@
 // another on its very next request. On SQLite the same calls run one-time and answer the same.
 #include "app/application.hpp"
 #include "db/database.hpp"
+#include "db/database_url.hpp"
 #include "db/query.hpp"
 #include "db/row_reader.hpp"
 #include "support/https_client.hpp"
@@ -12,6 +13,7 @@
 #include "support/test_platform.hpp"
 
 #include <gtest/gtest.h>
+#include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 
 using namespace dps;
@@ -101,6 +103,33 @@ TEST(PostgresqlOnly, AStatementThatFailedIsDeallocatedAfterItsTransactionAndTheC
     });
     ASSERT_TRUE(kept.ok());
     EXPECT_EQ(*kept, 1);
+}
+
+// A migration while dpsd runs: a kept statement whose table gained a column is refused once by
+// PostgreSQL ("cached plan must not change result type"); the unit runs again and answers.
+TEST(PostgresqlOnly, AKeptStatementWhoseTableChangedShapeIsPreparedAfreshAndTheCallerSeesNothing)
+{
+    test::test_platform platform([](config& c) { c.db_pool = 1; c.workers = 1; });
+    auto& db = platform.app().database();
+    auto columns = [&] {
+        return db.read_value<std::size_t>(db::scope::platform(), [&](soci::session& sql) -> result<std::size_t> {
+            return db::query(sql, "SELECT * FROM tenants ORDER BY id LIMIT 1").one([](const soci::row& r) { return r.size(); }).value_or(0);
+        });
+    };
+    ASSERT_TRUE(db.transact(db::scope::platform(), [&](soci::session& sql) -> status {
+        db::query(sql, kInsertTenant).bind("shape-probe").bind("Shape Probe").bind("2026-12-03T10:00:00.000Z").one_int();
+        return ok_status();
+    }).ok());
+    auto before = columns();
+    ASSERT_TRUE(before.ok()) << before.err().detail;
+    ASSERT_GT(*before, 0u);
+    auto owner_url = db::parse_database_url(platform.database().owner_url());
+    ASSERT_TRUE(owner_url.ok());
+    soci::session owner(soci::postgresql, owner_url->connect_string);
+    owner << "ALTER TABLE tenants ADD COLUMN probe_added_by_test TEXT";
+    auto after = columns();
+    ASSERT_TRUE(after.ok()) << after.err().code << ": " << after.err().detail;
+    EXPECT_EQ(*after, *before + 1);
 }
 
 TEST(PostgresqlOnly, TheTokenLookupLeavesTheCallersScopeAsItFoundIt)
