@@ -23,6 +23,8 @@
 #include "log/logger.hpp"
 #include "plugins/plugin_host.hpp"
 #include "rules/rules_routes.hpp"
+#include "opendata/ocds_routes.hpp"
+#include "opendata/ocds_service.hpp"
 #include "reports/reports_routes.hpp"
 #include "reports/reports_service.hpp"
 #include "rules/rules_service.hpp"
@@ -157,6 +159,7 @@ result<std::unique_ptr<application>> application::create(const config& settings,
     }
     app->reports_ = std::make_unique<reports::reports_service>(*app->db_, app->replica_.get());
     app->audit_ = std::make_unique<audit::audit_service>(*app->db_);
+    app->ocds_ = std::make_unique<opendata::ocds_service>(*app->db_, settings.ocds_prefix, *app->clock_);
     app->routes_ = std::make_unique<http::router>();
     app->guard_ = std::make_unique<auth::access_guard>(*app->routes_, *app->identity_);
     app->metrics_ = std::make_unique<metrics::registry>();
@@ -171,6 +174,7 @@ result<std::unique_ptr<application>> application::create(const config& settings,
     calloff::add_calloff_routes(*app->guard_, *app->calloffs_, *app->awards_, *app->idempotency_);
     reports::add_reports_routes(*app->guard_, *app->reports_);
     audit::add_audit_routes(*app->guard_, *app->audit_);
+    opendata::add_ocds_routes(*app->guard_, *app->ocds_);
     if (extra_routes) extra_routes(*app->routes_);
     // The web console: a client of this API like any other, served from its built files.
     if (std::error_code ec; !std::filesystem::exists(settings.console_dir, ec)) {

@@ -21,6 +21,7 @@ namespace dps::rules { class rules_service; }
 namespace dps::purchasing { class dps_service; class agreement_service; }
 namespace dps::calloff { class calloff_service; class award_service; class idempotency; }
 namespace dps::reports { class reports_service; }
+namespace dps::opendata { class ocds_service; }
 namespace dps::audit { class audit_service; }
 namespace dps::metrics { class registry; }
 
@@ -68,6 +69,7 @@ private:
     std::unique_ptr<calloff::award_service> awards_;
     std::unique_ptr<calloff::idempotency> idempotency_;
     std::unique_ptr<reports::reports_service> reports_;
+    std::unique_ptr<opendata::ocds_service> ocds_;
     std::unique_ptr<audit::audit_service> audit_;
     std::unique_ptr<metrics::registry> metrics_; // before the server: it counts into it until it stops
     std::unique_ptr<http::router> routes_;

@@ -3,6 +3,8 @@
 
 #include <boost/program_options.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cstdlib>
@@ -153,6 +155,14 @@ std::vector<setting> settings()
         {"console-dir", "DPS_CONSOLE_DIR", "the web console's built files, served under /app/ (default: the build's console folder)",
          [](config& c, const std::string& v) -> std::optional<std::string> {
              c.console_dir = v;
+             return std::nullopt;
+         }},
+        {"ocds-prefix", "DPS_OCDS_PREFIX", "the OCDS ocid prefix for open-data releases, ocds- and six letters or digits (default ocds-dpsdev)",
+         [](config& c, const std::string& v) -> std::optional<std::string> {
+             const bool shaped = v.size() == 11 && v.rfind("ocds-", 0) == 0 &&
+                                 std::all_of(v.begin() + 5, v.end(), [](unsigned char ch) { return std::isalnum(ch) && !std::isupper(ch); });
+             if (!shaped) return "'" + v + "' is not an ocid prefix: ocds- and six lower-case letters or digits";
+             c.ocds_prefix = v;
              return std::nullopt;
          }},
         {"metrics-access", "DPS_METRICS_ACCESS",

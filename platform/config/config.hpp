@@ -41,6 +41,9 @@ struct config {
     // The web console's built assets (scripts/build-console), served under /app/ (DPS_CONSOLE_DIR).
     // A folder that does not exist only logs a warning: the API runs without the console.
     std::string console_dir = DPS_CONSOLE_DIR_DEFAULT;
+    // The OCDS ocid prefix the Open Contracting Partnership issued to the publisher (DPS_OCDS_PREFIX):
+    // "ocds-" and six letters or digits. The default marks data as not yet published for real.
+    std::string ocds_prefix = "ocds-dpsdev";
     std::string config_file;                 // the file settings were read from, if any (--config, DPS_CONFIG)
 };
 

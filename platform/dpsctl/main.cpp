@@ -1,5 +1,6 @@
 // dpsctl: the operator's command line, over the same services the server uses (every write audited,
 // with actor "cli").
+#include "opendata/ocds_service.hpp"
 #include "reports/reports_service.hpp"
 #include "audit/audit_service.hpp"
 #include "app/application.hpp"
@@ -42,8 +43,9 @@ constexpr const char* kUsage =
     "  token issue EMAIL [--days N] [--label TEXT]   print a new API token once\n"
     "  seed-demo [--seed FILE] [--out FILE]     demo councils, providers, users, plugins; tokens written to FILE\n"
     "  report dps-vs-spot --tenant SLUG --financial-year YEAR [--dps-id N] [--format json|csv]\n"
-    "  audit verify [--tenant SLUG]   recompute the audit hash chains; exit 1 naming the first bad row\n"
     "                                           a report as the council sees it (GET /v1/reports/dps-vs-spot)\n"
+    "  export ocds --tenant SLUG --dps-id N     the DPS the council leads as an OCDS release package (GET /v1/ocds/releases)\n"
+    "  audit verify [--tenant SLUG]   recompute the audit hash chains; exit 1 naming the first bad row\n"
     "  plugin check FILE                        compile and validate a tenant plugin (no database)\n"
     "  plugin test tenants/<slug>               run a tenant's fixtures.json against its plugin.lua\n\n";
 
@@ -127,7 +129,8 @@ int plugin_command(const std::vector<std::string>& words)
     return fail(std::string{"usage: dpsctl plugin check FILE | dpsctl plugin test tenants/<slug>\n"});
 }
 
-int run(const std::vector<std::string>& words, dps::db::database& db, const dps::db::database_url& url, const std::string& migrate_url)
+int run(const std::vector<std::string>& words, dps::db::database& db, const dps::db::database_url& url, const std::string& migrate_url,
+        const std::string& ocds_prefix)
 {
     dps::system_clock clock;
     const std::string& command = words.front();
@@ -239,13 +242,33 @@ int run(const std::vector<std::string>& words, dps::db::database& db, const dps:
         print_token(*token, u->email);
         return 0;
     }
-    if (command == "report" && pos.size() == 1 && pos[0] == "dps-vs-spot") {
-        // As the council would see it: its own call-offs and, on the DPSs it leads, its partners'.
+    // --tenant SLUG as the council itself: what it would see through the API.
+    auto council_of = [&]() -> dps::result<dps::auth::principal> {
         auto tenants = ids.list_tenants(cli);
-        if (!tenants) return fail(tenants.err());
+        if (!tenants) return tenants.err();
         const auto slug = args.flag("tenant");
         auto t = std::find_if(tenants->begin(), tenants->end(), [&](const auto& x) { return x.slug == slug; });
-        if (t == tenants->end()) return fail("no tenant '" + slug + "' (give --tenant SLUG)");
+        if (t == tenants->end()) return dps::make_error(dps::error_kind::not_found, "not_found", "no tenant '" + slug + "' (give --tenant SLUG)");
+        dps::auth::principal council;
+        council.tenant_id = t->id;
+        council.email = "dpsctl";
+        return council;
+    };
+    if (command == "export" && pos.size() == 1 && pos[0] == "ocds") {
+        auto council = council_of();
+        if (!council) return fail(council.err());
+        const auto dps_id = whole_number(args.flag("dps-id"), 1, std::numeric_limits<std::int64_t>::max());
+        if (!dps_id) return fail("--dps-id: the id of a DPS the council leads");
+        dps::opendata::ocds_service ocds(db, ocds_prefix, clock);
+        auto package = ocds.release_package({&*council, "cli"}, *dps_id);
+        if (!package) return fail(package.err());
+        std::printf("%s\n", boost::json::serialize(*package).c_str());
+        return 0;
+    }
+    if (command == "report" && pos.size() == 1 && pos[0] == "dps-vs-spot") {
+        // As the council would see it: its own call-offs and, on the DPSs it leads, its partners'.
+        auto council = council_of();
+        if (!council) return fail(council.err());
         const auto year = whole_number(args.flag("financial-year"), 2000, 2100);
         if (!year) return fail("--financial-year: the year it starts in, 2000 to 2100 (2025 is April 2025 to March 2026)");
         std::optional<std::int64_t> dps_id;
@@ -256,11 +279,8 @@ int run(const std::vector<std::string>& words, dps::db::database& db, const dps:
         }
         const auto format = args.flag("format", "json");
         if (format != "json" && format != "csv") return fail("--format: json or csv");
-        dps::auth::principal council;
-        council.tenant_id = t->id;
-        council.email = "dpsctl";
         dps::reports::reports_service reports(db);
-        auto r = reports.dps_vs_spot({&council, "cli"}, static_cast<int>(*year), dps_id);
+        auto r = reports.dps_vs_spot({&*council, "cli"}, static_cast<int>(*year), dps_id);
         if (!r) return fail(r.err());
         if (format == "csv") {
             const auto csv = dps::reports::to_csv(*r);
@@ -360,5 +380,5 @@ int main(int argc, char** argv)
     auto url = dps::db::parse_database_url(parsed->settings.db_url);
     if (!url) return fail(url.err().message);
     dps::db::database db(*url, 1);
-    return run(parsed->positional, db, *url, parsed->settings.db_migrate_url);
+    return run(parsed->positional, db, *url, parsed->settings.db_migrate_url, parsed->settings.ocds_prefix);
 }

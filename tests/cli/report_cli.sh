@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# dpsctl report dps-vs-spot on a fresh SQLite database with the demo councils: JSON and CSV answer,
+# dpsctl report dps-vs-spot (and export ocds's refusals) on a fresh SQLite database with the demo councils: JSON and CSV answer,
 # bad arguments are refused with exit 1 and a message naming the flag. Usage: report_cli.sh DPSCTL SOURCE_DIR
 set -euo pipefail
 dpsctl=$1
@@ -26,4 +26,12 @@ for bad in "--tenant nowhere --financial-year 2025" "--tenant newham --financial
   if "$dpsctl" report dps-vs-spot $bad >"$work/out" 2>"$work/err"; then echo "accepted: $bad" >&2; exit 1; fi
   grep -q '^dpsctl: ' "$work/err" || { echo "no message for: $bad" >&2; exit 1; }
 done
+# dpsctl export ocds: the service's package is tested in tests/integration/ocds_test.cpp; here the
+# command's refusals (the demo seed has no DPS yet, so the lead's DPS 1 does not exist).
+for bad in "--tenant newham --dps-id 1" "--tenant newham" "--tenant nowhere --dps-id 1" "--tenant newham --dps-id 0"; do
+  # shellcheck disable=SC2086
+  if "$dpsctl" export ocds $bad >"$work/out" 2>"$work/err"; then echo "accepted: export ocds $bad" >&2; exit 1; fi
+  grep -q '^dpsctl: ' "$work/err" || { echo "no message for: export ocds $bad" >&2; exit 1; }
+done
+grep -q 'no such DPS led by your council' <("$dpsctl" export ocds --tenant newham --dps-id 1 2>&1 || true)
 echo "report_cli: ok"

@@ -130,6 +130,9 @@ const std::map<std::string, expectation>& table()
                                                              "A:finance", "A:auditor"}}},
         {"GET /v1/reports/dps-vs-spot", {"", {"A:tenant_admin", "A:commissioner", "A:approver", "A:contract_manager", "A:finance",
                                               "A:auditor", "B:tenant_admin", "B:commissioner"}}},
+        // Open data: any council member may ask; the service answers only for a DPS the caller's council leads.
+        {"GET /v1/ocds/releases", {"", {"A:tenant_admin", "A:commissioner", "A:approver", "A:contract_manager", "A:finance",
+                                        "A:auditor", "B:tenant_admin", "B:commissioner"}}},
     };
     return t;
 }
