@@ -20,8 +20,8 @@ namespace {
     "c.id, c.dps_id, c.lot_id, c.lead_tenant_id, c.tenant_id, l.code, c.title, c.package, c.weights, c.starts_on, "    \
     "c.duration_weeks, c.bid_deadline, c.status, c.published_at, c.created_at, c.updated_at "
 constexpr const char* kCallOffSelect = "SELECT " DPS_CALL_OFF_COLUMNS "FROM call_offs c JOIN lots l ON l.id = c.lot_id ";
-// One call-off as a provider reads it, with whether the provider is admitted to its lot (kAdmitted's
-// test as a column): the hot read is one round trip, not two.
+// One call-off as a provider reads it, with whether the provider is admitted to its lot and its
+// organisation active (as a column): the hot read is one round trip, not two.
 constexpr const char* kCallOffForProvider =
     "SELECT " DPS_CALL_OFF_COLUMNS ", (SELECT count(*) FROM applications a JOIN provider_organisations p "
     "ON p.id = a.provider_org_id WHERE a.lot_id = c.lot_id AND a.provider_org_id = :p AND a.status = 'admitted' "
@@ -51,9 +51,6 @@ constexpr const char* kLockTenant = "SELECT id FROM tenants WHERE id = :t";
 constexpr const char* kPartnerHasLot =
     "SELECT count(*) FROM agreement_lots al JOIN access_agreements ag ON ag.id = al.agreement_id WHERE al.lot_id = :l "
     "AND al.dropped_on IS NULL AND ag.status IN ('active', 'notice_given') AND ag.partner_tenant_id = :t";
-constexpr const char* kAdmitted =
-    "SELECT count(*) FROM applications a JOIN provider_organisations p ON p.id = a.provider_org_id "
-    "WHERE a.lot_id = :l AND a.provider_org_id = :p AND a.status = 'admitted' AND p.status = 'active'";
 
 constexpr const char* kNegotiationSelect = "SELECT id, bafo_deadline, opened_by, opened_at FROM negotiation_rounds WHERE call_off_id = :id";
 constexpr const char* kShortlistSelect = "SELECT bid_id FROM negotiation_shortlist WHERE round_id = :r ORDER BY bid_id";
@@ -216,32 +213,21 @@ bool partner_has_lot(soci::session& sql, std::int64_t lot_id, std::int64_t tenan
     return db::query(sql, kPartnerHasLot).bind(lot_id).bind(tenant_id).one_int().value_or(0) > 0;
 }
 
-bool admitted(soci::session& sql, std::int64_t lot_id, std::int64_t provider_id)
-{
-    return db::query(sql, kAdmitted).bind(lot_id).bind(provider_id).one_int().value_or(0) > 0;
-}
-
 std::optional<call_off> load_visible_call_off(soci::session& sql, std::int64_t id, const identity::acting& by)
 {
-    if (!by.caller || !by.caller->provider_org_id) {
-        auto c = load_call_off(sql, id);
-        if (!c || !visible_to(sql, *c, by)) return std::nullopt;
-        return c;
+    if (by.caller && by.caller->provider_org_id) {
+        // An admitted, active provider once published; the admission read in the same statement.
+        auto seen = db::query(sql, kCallOffForProvider).bind(*by.caller->provider_org_id).bind(id).one([](const soci::row& r) {
+            return std::pair{call_off_from(r), db::int_of(r, "admitted") > 0};
+        });
+        if (!seen || seen->first.status == call_off_status::draft || !seen->second) return std::nullopt;
+        return std::move(seen->first);
     }
-    auto seen = db::query(sql, kCallOffForProvider).bind(*by.caller->provider_org_id).bind(id).one([](const soci::row& r) {
-        return std::pair{call_off_from(r), db::int_of(r, "admitted") > 0};
-    });
-    // visible_to's rule for a provider, with the admission read in the same statement.
-    if (!seen || seen->first.status == call_off_status::draft || !seen->second) return std::nullopt;
-    return std::move(seen->first);
-}
-
-bool visible_to(soci::session& sql, const call_off& c, const identity::acting& by)
-{
-    if (!by.caller) return true;
-    if (by.caller->tenant_id) return *by.caller->tenant_id == c.tenant_id;
-    if (by.caller->provider_org_id) return c.status != call_off_status::draft && admitted(sql, c.lot_id, *by.caller->provider_org_id);
-    return false; // operators do not read councils' business data
+    auto c = load_call_off(sql, id);
+    if (!c) return std::nullopt;
+    if (!by.caller) return c; // the platform's own sweeps
+    if (by.caller->tenant_id && *by.caller->tenant_id == c->tenant_id) return c; // the calling council
+    return std::nullopt; // another council; operators do not read councils' business data
 }
 
 std::optional<negotiation> load_negotiation(soci::session& sql, std::int64_t call_off_id)

@@ -39,11 +39,8 @@ std::optional<std::int64_t> call_off_tenant(soci::session& sql, std::int64_t cal
 
 // Partners call off only from lots they joined under an agreement that is still live.
 bool partner_has_lot(soci::session& sql, std::int64_t lot_id, std::int64_t tenant_id);
-// Admitted to the lot and not suspended: who may see and bid on its call-offs.
-bool admitted(soci::session& sql, std::int64_t lot_id, std::int64_t provider_id);
-// The council's or provider's view: the calling council, or an admitted provider once published.
-bool visible_to(soci::session& sql, const call_off& c, const identity::acting& by);
-// load_call_off then visible_to, in one statement for a provider: nothing when it is not visible.
+// A call-off as the caller may see it: the calling council's, or, once published, an admitted provider's
+// whose organisation is active (one statement). Nothing when it is not visible.
 std::optional<call_off> load_visible_call_off(soci::session& sql, std::int64_t id, const identity::acting& by);
 
 // The call-off's negotiation round, if one was opened, with the shortlisted bids the caller may read.

@@ -58,8 +58,16 @@ std::unique_ptr<query::prepared> make_prepared(soci::session& sql, std::string_v
 } // namespace
 
 struct statement_cache::state {
-    std::unordered_map<std::string, std::unique_ptr<query::prepared>, text_hash, std::equal_to<>> kept;
+    using kept_map = std::unordered_map<std::string, std::unique_ptr<query::prepared>, text_hash, std::equal_to<>>;
+    kept_map kept;
     std::vector<std::unique_ptr<query::prepared>> failed;
+
+    // Out of use, deallocated by drop_failed once the connection is outside its transaction.
+    void set_aside(kept_map::iterator it)
+    {
+        failed.push_back(std::move(it->second));
+        kept.erase(it);
+    }
 };
 
 statement_cache::statement_cache() : state_(std::make_unique<state>()) {}
@@ -114,8 +122,7 @@ query::prepared& query::statement(bool returns_rows)
         auto it = kept.find(text_);
         const std::string signature = signature_of(returns_rows, params_);
         if (it != kept.end() && it->second->signature != signature) { // the same text bound differently
-            cache->state_->failed.push_back(std::move(it->second));
-            kept.erase(it);
+            cache->state_->set_aside(it);
             it = kept.end();
         }
         if (it == kept.end() && kept.size() < statement_cache::kMaxPrepared)
@@ -145,10 +152,7 @@ void query::guarded(prepared& p, const std::function<void()>& f)
         statement_cache* cache = t_sql == &sql_ ? t_cache : nullptr;
         if (cache) {
             auto& kept = cache->state_->kept;
-            if (auto it = kept.find(text_); it != kept.end() && it->second.get() == &p) {
-                cache->state_->failed.push_back(std::move(it->second));
-                kept.erase(it);
-            }
+            if (auto it = kept.find(text_); it != kept.end() && it->second.get() == &p) cache->state_->set_aside(it);
         }
         throw;
     }

@@ -3,6 +3,9 @@
 // category, postcode district and value, never its title, requirements or anything about a child.
 #pragma once
 
+#include "calloff/states.hpp"
+#include "dps/states.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -18,7 +21,8 @@ struct party {
 struct dps_facts {
     std::int64_t id = 0;
     party lead;
-    std::string title, category, regime, status, term_starts_on, term_ends_on, created_at, updated_at;
+    std::string title, category, regime, term_starts_on, term_ends_on, created_at, updated_at;
+    purchasing::dps_status status = purchasing::dps_status::draft;
     struct lot {
         std::string code, name;
     };
@@ -28,12 +32,14 @@ struct dps_facts {
 struct call_off_facts {
     std::int64_t id = 0;
     party buyer; // the calling council
-    std::string lot_code, status, published_at, bid_deadline, updated_at;
+    std::string lot_code, published_at, bid_deadline, updated_at;
+    calloff::call_off_status status = calloff::call_off_status::open;
     std::string package_text; // the package's JSON: only category and area are read from it
     struct contract {
         std::int64_t id = 0, award_id = 0, value_pence = 0;
         party supplier;
-        std::string starts_on, ends_on, status, created_at;
+        std::string starts_on, ends_on, created_at;
+        calloff::contract_status status = calloff::contract_status::active;
     };
     std::optional<contract> let;
     std::optional<std::int64_t> spot_cost_pence; // closed unfilled: bought outside the DPS

@@ -63,20 +63,49 @@ json::object package_summary(const std::string& package_text, const std::string&
     return out;
 }
 
-const char* dps_status_code(const std::string& status)
+// The DPS's state in the techniques extension's dynamicPurchasingSystemStatus codelist, and in
+// OCDS's tenderStatus for its tender and lots. Switches over every state: a new one does not compile
+// until it is placed.
+const char* dps_code(purchasing::dps_status s)
 {
-    if (status == "draft") return "pending";
-    if (status == "expired" || status == "closed") return "terminated";
-    return "active"; // open, suspended: the DPS stands
+    using enum purchasing::dps_status;
+    switch (s) {
+    case draft: return "pending";
+    case open:
+    case suspended: return "active"; // a suspended DPS still stands
+    case expired:
+    case closed: return "terminated";
+    }
+    return "active";
 }
 
-const char* tender_status(const std::string& call_off_status)
+const char* dps_tender_status(purchasing::dps_status s)
 {
-    if (call_off_status == "open") return "active";
-    if (call_off_status == "cancelled") return "cancelled";
-    if (call_off_status == "unfilled") return "unsuccessful";
-    if (call_off_status == "awarded") return "complete";
-    return "active"; // evaluated, negotiating, awarding: still being decided
+    using enum purchasing::dps_status;
+    switch (s) {
+    case draft: return "planning";
+    case open:
+    case suspended: return "active";
+    case expired:
+    case closed: return "complete";
+    }
+    return "active";
+}
+
+const char* call_off_tender_status(calloff::call_off_status s)
+{
+    using enum calloff::call_off_status;
+    switch (s) {
+    case draft: // never exported (the store leaves drafts out)
+    case open:
+    case evaluated:
+    case negotiating:
+    case awarding: return "active"; // still being decided
+    case awarded: return "complete";
+    case unfilled: return "unsuccessful";
+    case cancelled: return "cancelled";
+    }
+    return "active";
 }
 
 } // namespace
@@ -98,17 +127,17 @@ result<json::object> ocds_service::release_package(const identity::acting& by, s
     json::array releases;
     {
         json::array lots;
-        for (const auto& l : d.lots) lots.push_back(json::object{{"id", l.code}, {"title", l.name}, {"status", dps_status_code(d.status) == std::string{"active"} ? "active" : "unsuccessful"}});
+        for (const auto& l : d.lots) lots.push_back(json::object{{"id", l.code}, {"title", l.name}, {"status", dps_tender_status(d.status)}});
         json::object tender{{"id", "dps-" + std::to_string(d.id)},
                             {"title", d.title},
-                            {"status", d.status == "draft" ? "planning" : (dps_status_code(d.status) == std::string{"terminated"} ? "complete" : "active")},
+                            {"status", dps_tender_status(d.status)},
                             {"procurementMethod", "selective"},
                             {"procurementMethodDetails", d.regime},
                             {"mainProcurementCategory", "services"},
                             {"procuringEntity", party_ref(lead_id, d.lead.name)},
                             {"contractPeriod", json::object{{"startDate", start_of_day(d.term_starts_on)}, {"endDate", start_of_day(d.term_ends_on)}}},
                             {"techniques", json::object{{"hasDynamicPurchasingSystem", true},
-                                                        {"dynamicPurchasingSystem", json::object{{"type", "closed"}, {"status", dps_status_code(d.status)}}}}},
+                                                        {"dynamicPurchasingSystem", json::object{{"type", "closed"}, {"status", dps_code(d.status)}}}}},
                             {"lots", std::move(lots)}};
         releases.push_back(json::object{{"ocid", dps_ocid},
                                         {"id", dps_ocid + "-" + d.updated_at},
@@ -127,7 +156,7 @@ result<json::object> ocds_service::release_package(const identity::acting& by, s
         json::object summary = package_summary(c.package_text, c.lot_code);
         json::object tender{{"id", "call-off-" + std::to_string(c.id)},
                             {"title", summary.at("title")},
-                            {"status", tender_status(c.status)},
+                            {"status", call_off_tender_status(c.status)},
                             {"procurementMethod", "selective"},
                             {"procurementMethodDetails", "call-off from a dynamic purchasing system (mini-competition)"},
                             {"mainProcurementCategory", "services"},
@@ -153,7 +182,7 @@ result<json::object> ocds_service::release_package(const identity::acting& by, s
                                                          {"suppliers", json::array{party_ref(supplier_id, k.supplier.name)}},
                                                          {"relatedLots", json::array{c.lot_code}}}};
             release["contracts"] = json::array{json::object{{"id", "contract-" + std::to_string(k.id)}, {"awardID", award_id},
-                                                            {"status", k.status == "active" ? "active" : "terminated"},
+                                                            {"status", k.status == calloff::contract_status::active ? "active" : "terminated"},
                                                             {"value", gbp(k.value_pence)}, {"dateSigned", k.created_at},
                                                             {"period", json::object{{"startDate", start_of_day(k.starts_on)}, {"endDate", start_of_day(k.ends_on)}}}}};
             tags = json::array{"award", "contract"};

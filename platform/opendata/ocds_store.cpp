@@ -29,7 +29,7 @@ call_off_facts call_off_from(const soci::row& r)
     c.id = db::int_of(r, "id");
     c.buyer = {db::int_of(r, "tenant_id"), db::opt_text_of(r, "buyer_name").value_or("")};
     c.lot_code = db::text_of(r, "code");
-    c.status = db::text_of(r, "status");
+    c.status = db::enum_of<calloff::call_off_status>(r, "status");
     c.published_at = db::text_of(r, "published_at");
     c.bid_deadline = db::text_of(r, "bid_deadline");
     c.updated_at = db::text_of(r, "updated_at");
@@ -42,7 +42,7 @@ call_off_facts call_off_from(const soci::row& r)
         k.supplier = {db::int_of(r, "provider_org_id"), db::opt_text_of(r, "supplier_name").value_or("")};
         k.starts_on = db::text_of(r, "starts_on");
         k.ends_on = db::text_of(r, "ends_on");
-        k.status = db::text_of(r, "contract_status");
+        k.status = db::enum_of<calloff::contract_status>(r, "contract_status");
         k.created_at = db::text_of(r, "contract_created_at");
         c.let = std::move(k);
     }
@@ -61,7 +61,7 @@ std::optional<dps_facts> dps_led_by(soci::session& sql, std::int64_t dps_id, std
         f.title = db::text_of(r, "title");
         f.category = db::text_of(r, "category");
         f.regime = db::text_of(r, "regime");
-        f.status = db::text_of(r, "status");
+        f.status = db::enum_of<purchasing::dps_status>(r, "status");
         f.term_starts_on = db::text_of(r, "term_starts_on");
         f.term_ends_on = db::text_of(r, "term_ends_on");
         f.created_at = db::text_of(r, "created_at");
